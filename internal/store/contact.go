@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/textback/textback/internal/store/dbsqlc"
+)
+
+// Contact is a person who called or texted a business, known by their E.164 number.
+type Contact struct {
+	ID         ContactID
+	BusinessID BusinessID
+	E164       string
+	FirstName  string
+	LastName   string
+	OptedOutAt time.Time // zero while the contact may be texted
+	// SMSBlocked is why texts to this number cannot be delivered ("landline"), or "" when they can.
+	SMSBlocked     string
+	SMSBlockedAt   time.Time
+	LastTextBackAt time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// OptedOut reports whether the contact asked not to be texted.
+func (c Contact) OptedOut() bool { return !c.OptedOutAt.IsZero() }
+
+// UpsertContact returns the business's contact with e164, creating it when missing. Concurrent
+// calls for the same number return the same row.
+func (o ops) UpsertContact(ctx context.Context, business BusinessID, e164 string) (Contact, error) {
+	row, err := o.q.UpsertContact(ctx, dbsqlc.UpsertContactParams{
+		BusinessID: int64(business),
+		E164:       e164,
+		CreatedAt:  o.Now(),
+	})
+	if err != nil {
+		return Contact{}, fmt.Errorf("upsert contact %s of business %d: %w", e164, business, err)
+	}
+	return contactFromRow(row), nil
+}
+
+// GetContact returns the business's contact with id, or an error wrapping ErrNotFound.
+func (o ops) GetContact(ctx context.Context, business BusinessID, id ContactID) (Contact, error) {
+	row, err := o.q.GetContact(ctx, dbsqlc.GetContactParams{BusinessID: int64(business), ID: int64(id)})
+	if err != nil {
+		return Contact{}, notFound(err, "get contact %d of business %d", id, business)
+	}
+	return contactFromRow(row), nil
+}
+
+// GetContactByE164 returns the business's contact with e164, or an error wrapping ErrNotFound.
+func (o ops) GetContactByE164(ctx context.Context, business BusinessID, e164 string) (Contact, error) {
+	row, err := o.q.GetContactByE164(ctx, dbsqlc.GetContactByE164Params{BusinessID: int64(business), E164: e164})
+	if err != nil {
+		return Contact{}, notFound(err, "get contact %s of business %d", e164, business)
+	}
+	return contactFromRow(row), nil
+}
+
+// ClaimTextBackWindow records a text back to the contact at now unless one was recorded after
+// now-window. It reports whether the claim succeeded; of two concurrent claims, one fails.
+func (o ops) ClaimTextBackWindow(
+	ctx context.Context, business BusinessID, id ContactID, now time.Time, window time.Duration,
+) (bool, error) {
+	n, err := o.q.ClaimTextBackWindow(ctx, dbsqlc.ClaimTextBackWindowParams{
+		Now:        nullTime(now),
+		BusinessID: int64(business),
+		ID:         int64(id),
+		Cutoff:     nullTime(now.Add(-window)),
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim text-back window of contact %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// SetContactOptedOut records that the contact asked not to be texted. An earlier opt-out time is kept.
+func (o ops) SetContactOptedOut(ctx context.Context, business BusinessID, id ContactID, at time.Time) error {
+	err := o.q.SetContactOptedOut(ctx, dbsqlc.SetContactOptedOutParams{
+		BusinessID: int64(business), ID: int64(id), OptedOutAt: nullTime(at),
+	})
+	if err != nil {
+		return fmt.Errorf("opt out contact %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetContactSMSBlocked records why texts to the contact cannot be delivered; reason "" clears it.
+func (o ops) SetContactSMSBlocked(
+	ctx context.Context, business BusinessID, id ContactID, reason string, at time.Time,
+) error {
+	blockedAt := nullTime(at)
+	if reason == "" {
+		blockedAt = nullTime(time.Time{})
+	}
+	err := o.q.SetContactSMSBlocked(ctx, dbsqlc.SetContactSMSBlockedParams{
+		BusinessID: int64(business), ID: int64(id), SmsBlocked: reason, SmsBlockedAt: blockedAt,
+	})
+	if err != nil {
+		return fmt.Errorf("set sms block of contact %d: %w", id, err)
+	}
+	return nil
+}
+
+func contactFromRow(row dbsqlc.Contact) Contact {
+	return Contact{
+		ID:             ContactID(row.ID),
+		BusinessID:     BusinessID(row.BusinessID),
+		E164:           row.E164,
+		FirstName:      row.FirstName,
+		LastName:       row.LastName,
+		OptedOutAt:     timeOf(row.OptedOutAt),
+		SMSBlocked:     row.SmsBlocked,
+		SMSBlockedAt:   timeOf(row.SmsBlockedAt),
+		LastTextBackAt: timeOf(row.LastTextBackAt),
+		CreatedAt:      row.CreatedAt.UTC(),
+		UpdatedAt:      row.UpdatedAt.UTC(),
+	}
+}

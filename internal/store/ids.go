@@ -1,0 +1,12 @@
+package store
+
+// Typed ids keep one table's id from being passed where another's is expected.
+type (
+	ProviderID int64 // a row of providers
+	BusinessID int64 // a row of businesses
+	NumberID   int64 // a row of numbers
+	ContactID  int64 // a row of contacts
+	CallID     int64 // a row of calls
+	MessageID  int64 // a row of messages
+	WebhookID  int64 // a row of webhooks
+)

@@ -1,0 +1,42 @@
+-- name: InsertMessage :one
+INSERT INTO messages (
+    business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number,
+    body, encoding, segments, status, hold_reason, purpose, template, details, idempotency_key,
+    created_at, updated_at
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING *;
+
+-- name: GetMessage :one
+SELECT * FROM messages WHERE id = $1;
+
+-- name: GetMessageByIdempotencyKey :one
+SELECT * FROM messages WHERE idempotency_key = $1;
+
+-- name: ClaimMessage :one
+-- Moves a message to sending and counts the attempt. Only one sender can hold a message: the
+-- update matches a queued message, or a sending one whose previous claim started before stale_before and
+-- so belongs to a sender that died.
+UPDATE messages SET status = 'sending', attempts = attempts + 1, sending_since = sqlc.arg(now), updated_at = sqlc.arg(now)
+WHERE id = sqlc.arg(id)
+  AND (status = 'queued' OR (status = 'sending' AND sending_since <= sqlc.arg(stale_before)))
+RETURNING *;
+
+-- name: MarkMessageSent :exec
+UPDATE messages SET status = 'sent', provider_message_id = $2, provider_status = $3, sent_at = $4,
+    error_code = '', error_message = '', updated_at = $4
+WHERE id = $1;
+
+-- name: MarkMessageQueued :exec
+UPDATE messages SET status = 'queued', error_code = $2, error_message = $3, updated_at = $4
+WHERE id = $1;
+
+-- name: MarkMessageFailed :exec
+UPDATE messages SET status = $2, error_code = $3, error_message = $4, hold_reason = $5, updated_at = $6
+WHERE id = $1;
+
+-- name: ListMessagesByCall :many
+SELECT * FROM messages WHERE call_id = $1 ORDER BY id;
+
+-- name: ListRecentMessages :many
+SELECT * FROM messages ORDER BY created_at DESC, id DESC LIMIT $1;
