@@ -136,18 +136,16 @@ func (w Week) NextOpen(t time.Time, loc *time.Location) (time.Time, bool) {
 		return t, true
 	}
 	local := t.In(loc)
-	minute := local.Hour()*60 + local.Minute()
 	// Eight days cover a whole week plus today's remainder.
 	for offset := 0; offset < 8; offset++ {
-		day := time.Date(local.Year(), local.Month(), local.Day()+offset, 0, 0, 0, 0, loc)
-		for _, r := range w[day.Weekday()] {
-			if offset == 0 && r.Start <= minute {
-				continue
-			}
-			// time.Date normalises a wall time that a DST change skips to a real instant.
-			open := time.Date(day.Year(), day.Month(), day.Day(), r.Start/60, r.Start%60, 0, 0, loc)
-			if open.After(t) {
-				return open, true
+		// The date is computed in UTC because midnight itself does not exist in some zones on the day of a
+		// DST change, and time.Date would then move it to the day before.
+		date := time.Date(local.Year(), local.Month(), local.Day()+offset, 0, 0, 0, 0, time.UTC)
+		for _, r := range w[date.Weekday()] {
+			for _, open := range startInstants(date, r, loc) {
+				if open.After(t) {
+					return open, true
+				}
 			}
 		}
 	}

@@ -64,7 +64,9 @@ type Event struct {
 	CallID     string // the caller's leg; for events about the forwarded leg, its parent call
 	LegID      string // the forwarded leg, when the event is about it
 	From       string // caller id exactly as sent (may be "Anonymous" or empty)
-	To         string // the business number that was called or texted
+	// To is the business number that was called or texted. On forwarded-leg events it is set
+	// only when the adapter could recover it from its callback URL.
+	To string
 	// ForwardedFrom is the number that forwarded the call to us, when the provider says so.
 	ForwardedFrom string
 	Status        string // raw call status or message status
@@ -94,6 +96,9 @@ type CallPlan struct {
 	CallbackBase string
 	CallID       string
 	CallerID     string // the caller id to present on the forwarded leg
+	// Number is the business number the caller dialled. Adapters put it in the callback URLs of
+	// the forwarded leg, whose own webhooks name the rung phone instead.
+	Number string
 }
 
 // AnswerCheck is how textback learns whether a person, not a voicemail box, took a forwarded call.

@@ -255,3 +255,15 @@ func messageFromRow(row dbsqlc.Message) (Message, error) {
 	}
 	return m, nil
 }
+
+// CountOutboundSince counts the texts to a contact created at or after since that were not held
+// back. The zero since counts all of them.
+func (o ops) CountOutboundSince(ctx context.Context, business BusinessID, contact ContactID, since time.Time) (int, error) {
+	n, err := o.q.CountOutboundSince(ctx, dbsqlc.CountOutboundSinceParams{
+		BusinessID: int64(business), ContactID: nullInt(int64(contact)), Since: ts(since),
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count texts to contact %d: %w", contact, err)
+	}
+	return int(n), nil
+}

@@ -62,6 +62,27 @@ func (q *Queries) ClaimMessage(ctx context.Context, arg ClaimMessageParams) (Mes
 	return i, err
 }
 
+const countOutboundSince = `-- name: CountOutboundSince :one
+SELECT count(*) FROM messages
+WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound' AND status <> 'held'
+  AND created_at >= $3
+`
+
+type CountOutboundSinceParams struct {
+	BusinessID int64
+	ContactID  sql.NullInt64
+	Since      time.Time
+}
+
+// Counts texts to a contact that were not held back, created at or after since. The outbound path
+// uses it for the per-contact rate limit and to find the first text of a thread.
+func (q *Queries) CountOutboundSince(ctx context.Context, arg CountOutboundSinceParams) (int64, error) {
+	row := q.db.QueryRowContext(ctx, countOutboundSince, arg.BusinessID, arg.ContactID, arg.Since)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const getMessage = `-- name: GetMessage :one
 SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at FROM messages WHERE id = $1
 `

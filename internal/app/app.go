@@ -1,0 +1,198 @@
+// Package app assembles textback's components and runs them: the store, the job queue, the
+// provider adapters, the call flow, the outbound path and the HTTP server. It starts them in
+// order, unwinds what started when a step fails, and stops them in reverse within a time budget.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/textback/textback/internal/callflow"
+	"github.com/textback/textback/internal/config"
+	"github.com/textback/textback/internal/deliverylog"
+	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/outbound"
+	"github.com/textback/textback/internal/provider/providers"
+	"github.com/textback/textback/internal/server"
+	"github.com/textback/textback/internal/store"
+	"github.com/textback/textback/internal/webhook"
+)
+
+// StopBudget is how long a stopping process waits for requests and jobs in flight.
+const StopBudget = 20 * time.Second
+
+// providerTimeout bounds one request to a provider's API, including connecting.
+const providerTimeout = 20 * time.Second
+
+// Options are the dependencies tests replace.
+type Options struct {
+	Logger *slog.Logger
+	Clock  func() time.Time // defaults to time.Now
+	// Transport carries requests to provider APIs; defaults to http.DefaultTransport.
+	Transport http.RoundTripper
+	// NoDemo skips creating the demo business on an empty database.
+	NoDemo bool
+	// ResultWait overrides how long a call waits for a late answering-machine or screening result.
+	ResultWait time.Duration
+}
+
+// App is one running textback process.
+type App struct {
+	cfg    config.Config
+	log    *slog.Logger
+	store  *store.Store
+	queue  *jobs.Queue
+	server *server.Server
+	ready  atomic.Bool
+}
+
+// New opens and migrates the database and builds every component. It starts nothing.
+func New(ctx context.Context, cfg config.Config, opts Options) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Transport == nil {
+		opts.Transport = http.DefaultTransport
+	}
+	log := opts.Logger
+	st, err := store.Open(ctx, cfg.DB, store.Options{Logger: log, Clock: opts.Clock})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, store: st}
+	if err := a.build(ctx, opts); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, opts Options) error {
+	if err := Migrate(ctx, a.store, a.log); err != nil {
+		return err
+	}
+	if !opts.NoDemo {
+		if err := SeedDemo(ctx, a.store, a.log); err != nil {
+			return err
+		}
+	}
+	httpClient := &http.Client{
+		Timeout:   providerTimeout,
+		Transport: &deliverylog.Transport{Base: opts.Transport, Recorder: a.store, Log: a.log, Clock: opts.Clock},
+	}
+	registry := providers.New(providers.Options{
+		HTTPClient: httpClient, Outbox: a.store, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
+	})
+	workers := river.NewWorkers()
+	queue, err := jobs.New(a.store, jobs.Options{Logger: a.log, Workers: workers})
+	if err != nil {
+		return err
+	}
+	a.queue = queue
+	sender := outbound.New(outbound.Options{
+		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock,
+	})
+	processor := callflow.New(callflow.Options{
+		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
+		ResultWait: opts.ResultWait,
+	})
+	outbound.Register(workers, sender)
+	callflow.Register(workers, processor)
+	hooks := webhook.New(webhook.Options{
+		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
+	})
+	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
+	a.server = server.New(a.cfg.Addr, handler, a.log)
+	return nil
+}
+
+// Migrate brings the store's schema and the job queue's tables up to date.
+func Migrate(ctx context.Context, s *store.Store, log *slog.Logger) error {
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	return jobs.Migrate(ctx, s, log)
+}
+
+// Start starts the job queue, then the HTTP server. When the server cannot start, the queue is
+// stopped again.
+func (a *App) Start(ctx context.Context) error {
+	if err := a.queue.Start(ctx); err != nil {
+		return err
+	}
+	if err := a.server.Start(ctx); err != nil {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), StopBudget)
+		defer cancel()
+		return errors.Join(err, a.queue.Stop(stopCtx))
+	}
+	a.ready.Store(true)
+	return nil
+}
+
+// Addr returns the address the HTTP server listens on.
+func (a *App) Addr() string { return a.server.Addr() }
+
+// Store returns the app's store, for tests and commands that share the process.
+func (a *App) Store() *store.Store { return a.store }
+
+// Done yields when the HTTP server stops by itself, with its error.
+func (a *App) Done() <-chan error { return a.server.Done() }
+
+// Stop stops the server, then the queue, then closes the store. It is safe to call twice.
+func (a *App) Stop(ctx context.Context) error {
+	a.ready.Store(false)
+	var errs []error
+	if err := a.server.Stop(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := a.queue.Stop(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := a.store.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close store: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+func (a *App) checkReady(ctx context.Context) error {
+	if !a.ready.Load() {
+		return errors.New("starting or stopping")
+	}
+	if err := a.store.DB().PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	return nil
+}
+
+// Run starts the app and runs it until ctx ends or the server fails, then stops it.
+func Run(ctx context.Context, cfg config.Config, opts Options) error {
+	a, err := New(ctx, cfg, opts)
+	if err != nil {
+		return err
+	}
+	if err := a.Start(ctx); err != nil {
+		_ = a.store.Close()
+		return err
+	}
+	a.log.Info("textback ready", slog.String("addr", a.Addr()), slog.String("public_url", cfg.PublicURL))
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+	case serveErr = <-a.Done():
+		a.log.Error("http server stopped", slog.Any("error", serveErr))
+	}
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), StopBudget)
+	defer cancel()
+	return errors.Join(serveErr, a.Stop(stopCtx))
+}

@@ -1,0 +1,57 @@
+package callflow
+
+import (
+	"github.com/textback/textback/internal/msgtemplate"
+	"github.com/textback/textback/internal/phone"
+	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/store"
+)
+
+// Plan returns how an inbound call to number should be handled, and the handling recorded for it.
+// A number in forwarded mode is never rung again: the business's carrier sent the call here
+// because nobody answered. A call forwarded from the very phone textback would ring is not rung
+// either, since ringing it would loop back or reach its voicemail at once.
+func Plan(b store.Business, n store.Number, ev provider.Event, callbackBase string) (provider.CallPlan, store.Handling) {
+	plan := provider.CallPlan{
+		Say:          renderSpoken(b.TextBack.MissedCallMessage, msgtemplate.DefaultMissedCallMessage, b),
+		CallbackBase: callbackBase,
+		CallID:       ev.CallID,
+		CallerID:     ev.From,
+		Number:       n.E164,
+	}
+	if n.Mode == store.ModeForwarded || n.ForwardTo == "" || forwardLoop(b, n, ev) {
+		return plan, store.HandlingNoDial
+	}
+	plan.Dial = n.ForwardTo
+	plan.RingSeconds = n.RingSeconds
+	plan.AnswerCheck = n.AnswerCheck
+	if n.AnswerCheck == provider.AnswerCheckScreen {
+		plan.ScreenPrompt = renderSpoken(b.TextBack.ScreenPrompt, msgtemplate.DefaultScreenPrompt, b)
+	}
+	return plan, store.HandlingDial
+}
+
+// forwardLoop reports whether the call was forwarded from the phone textback would ring.
+func forwardLoop(b store.Business, n store.Number, ev provider.Event) bool {
+	if ev.ForwardedFrom == "" {
+		return false
+	}
+	from, err := phone.Parse(ev.ForwardedFrom, b.Region)
+	return err == nil && from.E164 == n.ForwardTo
+}
+
+// renderSpoken renders a spoken message, which may name the business, falling back to def when
+// the stored text no longer parses.
+func renderSpoken(src, def string, b store.Business) string {
+	if src == "" {
+		src = def
+	}
+	t, err := msgtemplate.Parse(src, []string{msgtemplate.FieldBusiness})
+	if err != nil {
+		t, _ = msgtemplate.Parse(def, []string{msgtemplate.FieldBusiness})
+	}
+	if t == nil {
+		return ""
+	}
+	return t.Render(map[string]string{msgtemplate.FieldBusiness: b.Name})
+}

@@ -1,0 +1,307 @@
+package callflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/textback/textback/internal/phone"
+	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/store"
+)
+
+// orphanAttempts is how many times an event about a forwarded leg waits for its call's first
+// webhook to be applied before it is set aside. The first webhook is usually applied within
+// milliseconds; River's backoff makes five attempts span about two minutes.
+const orphanAttempts = 5
+
+// errCallNotSeen means an event refers to a call whose first webhook was not applied yet.
+var errCallNotSeen = errors.New("call not recorded yet")
+
+// Process applies one stored webhook. It is idempotent: a webhook applied before is skipped, and
+// applying the same event twice changes nothing.
+func (p *Processor) Process(ctx context.Context, id store.WebhookID, attempt int) error {
+	w, err := p.store.GetWebhook(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !w.ProcessedAt.IsZero() {
+		return nil
+	}
+	path, route := SplitRoute(w.Route)
+	adapter, _, ok := p.webhooks.Webhook(path)
+	if !ok {
+		return p.setAside(ctx, w, "no adapter serves webhooks under "+path)
+	}
+	ev, err := adapter.Parse(provider.Webhook{
+		Route: route, URL: w.URL, Header: w.Header, Body: w.Body, ReceivedAt: w.ReceivedAt,
+	})
+	if err != nil {
+		return p.setAside(ctx, w, "unreadable: "+err.Error())
+	}
+	log := p.log.With(slog.Int64("webhook_id", int64(w.ID)), slog.String("event", string(ev.Type)),
+		slog.String("call_sid", ev.CallID))
+	var result string
+	err = p.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		result, err = p.apply(ctx, tx, w, ev)
+		if err != nil {
+			return err
+		}
+		return tx.MarkWebhookProcessed(ctx, w.ID, result)
+	})
+	if errors.Is(err, errCallNotSeen) {
+		if attempt < orphanAttempts {
+			return err
+		}
+		return p.setAside(ctx, w, "no call "+ev.CallID+" was ever recorded")
+	}
+	if err != nil {
+		return fmt.Errorf("apply webhook %d (%s): %w", w.ID, ev.Key, err)
+	}
+	log.Debug("webhook applied", slog.String("result", result))
+	return nil
+}
+
+// setAside marks a webhook that cannot be applied, keeping it for the operator.
+func (p *Processor) setAside(ctx context.Context, w store.Webhook, why string) error {
+	p.log.Warn("webhook not applied", slog.Int64("webhook_id", int64(w.ID)), slog.String("route", w.Route),
+		slog.String("reason", why))
+	return p.store.MarkWebhookProcessed(ctx, w.ID, "not applied: "+why)
+}
+
+// apply records the event and, for call events, decides the call when it can.
+func (p *Processor) apply(ctx context.Context, tx *store.Tx, w store.Webhook, ev provider.Event) (string, error) {
+	switch ev.Type {
+	case provider.CallIncoming, provider.CallDialEnded, provider.CallStatus:
+		return p.applyCallerLeg(ctx, tx, w, ev)
+	case provider.CallMachine, provider.CallScreened, provider.CallScreenPrompt:
+		return p.applyForwardedLeg(ctx, tx, w, ev)
+	case provider.MessageInbound:
+		return p.storeInbound(ctx, tx, w, ev)
+	case provider.MessageStatus:
+		return "delivery report kept", nil
+	}
+	return "", fmt.Errorf("unsupported event type %q", ev.Type)
+}
+
+// applyCallerLeg applies an event about the caller's leg, whose To is the business number.
+func (p *Processor) applyCallerLeg(ctx context.Context, tx *store.Tx, w store.Webhook, ev provider.Event) (string, error) {
+	number, business, err := p.route(ctx, tx, ev.To)
+	if errors.Is(err, store.ErrNotFound) {
+		return "not applied: " + ev.To + " is not a configured number", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	handling := store.HandlingUnobserved
+	switch ev.Type {
+	case provider.CallIncoming:
+		_, handling = Plan(business, number, ev, "")
+	case provider.CallDialEnded:
+		handling = store.HandlingDial
+	}
+	call, err := tx.EnsureCall(ctx, store.NewCall{
+		BusinessID:     business.ID,
+		NumberID:       number.ID,
+		ProviderID:     store.ProviderID(w.ProviderID),
+		ProviderCallID: ev.CallID,
+		FromRaw:        ev.From,
+		To:             number.E164,
+		ForwardedFrom:  ev.ForwardedFrom,
+		Handling:       handling,
+		AnswerCheck:    number.AnswerCheck,
+		StartedAt:      w.ReceivedAt,
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := tx.LockCall(ctx, call.ID); err != nil {
+		return "", err
+	}
+	at := eventTime(ev, w)
+	switch ev.Type {
+	case provider.CallDialEnded:
+		err = tx.SetCallDialResult(ctx, call.ID, ev.DialStatus, ev.DialDuration, at)
+	case provider.CallStatus:
+		if statusRank(ev.Status) < statusRank(call.CallStatus) {
+			break
+		}
+		var ended time.Time
+		if isFinalCallStatus(ev.Status) {
+			ended = at
+		}
+		err = tx.SetCallStatus(ctx, call.ID, ev.Status, ended)
+	}
+	if err != nil {
+		return "", err
+	}
+	return p.evaluate(ctx, tx, call.ID, number, business)
+}
+
+// applyForwardedLeg applies an event about the forwarded leg; its call is found by the parent
+// call id that textback put in the callback URL.
+func (p *Processor) applyForwardedLeg(ctx context.Context, tx *store.Tx, w store.Webhook, ev provider.Event) (string, error) {
+	call, err := tx.GetCallByProviderID(ctx, w.ProviderID, ev.CallID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", errCallNotSeen
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := tx.LockCall(ctx, call.ID); err != nil {
+		return "", err
+	}
+	switch ev.Type {
+	case provider.CallMachine:
+		err = tx.SetCallAnsweredBy(ctx, call.ID, ev.AnsweredBy)
+	case provider.CallScreened:
+		err = tx.SetCallScreenDigits(ctx, call.ID, ev.Digits)
+	case provider.CallScreenPrompt:
+		return "screening prompt played", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	number, err := tx.GetNumber(ctx, call.NumberID)
+	if err != nil {
+		return "", err
+	}
+	business, err := tx.GetBusiness(ctx, call.BusinessID)
+	if err != nil {
+		return "", err
+	}
+	return p.evaluate(ctx, tx, call.ID, number, business)
+}
+
+// route finds the business number a call or text was addressed to.
+func (p *Processor) route(ctx context.Context, tx *store.Tx, to string) (store.Number, store.Business, error) {
+	n, err := phone.Parse(to, "US")
+	if err != nil {
+		return store.Number{}, store.Business{}, fmt.Errorf("route %q: %w", to, store.ErrNotFound)
+	}
+	number, err := tx.GetNumberByE164(ctx, n.E164)
+	if err != nil {
+		return store.Number{}, store.Business{}, err
+	}
+	business, err := tx.GetBusiness(ctx, number.BusinessID)
+	return number, business, err
+}
+
+// evaluate decides the call when the facts allow, queues its text back when it was missed, and
+// otherwise schedules a decision at the deadline the facts give.
+func (p *Processor) evaluate(
+	ctx context.Context, tx *store.Tx, id store.CallID, number store.Number, business store.Business,
+) (string, error) {
+	call, err := tx.GetCall(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if !call.DecidedAt.IsZero() {
+		return "recorded; call already decided: " + call.Decision, nil
+	}
+	v := Classify(p.factsOf(call, number), p.clock())
+	switch v.Outcome {
+	case store.OutcomePending:
+		if v.DecideBy.IsZero() {
+			return "recorded; waiting for the call to end", nil
+		}
+		opts := DecideCallArgs{}.InsertOpts()
+		opts.ScheduledAt = v.DecideBy
+		if err := p.queue.InsertTx(ctx, tx, DecideCallArgs{CallID: int64(call.ID)}, &opts); err != nil {
+			return "", err
+		}
+		return "recorded; deciding by " + v.DecideBy.UTC().Format(time.RFC3339), nil
+	case store.OutcomeAnswered:
+		decision := "answered: " + v.Explain
+		if _, err := tx.DecideCall(ctx, call.ID, store.OutcomeAnswered, v.Reason, decision); err != nil {
+			return "", err
+		}
+		p.log.Info("call answered", slog.Int64("business_id", int64(business.ID)), slog.String("call_sid", call.ProviderCallID),
+			slog.String("reason", v.Reason))
+		return decision, nil
+	}
+	decision := "missed: " + v.Explain
+	decided, err := tx.DecideCall(ctx, call.ID, store.OutcomeMissed, v.Reason, decision)
+	if err != nil || !decided {
+		return decision, err
+	}
+	return p.textBack(ctx, tx, call, number, business, decision)
+}
+
+// Decide decides a call whose deadline for missing facts has come.
+func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
+	var snoozeUntil time.Time
+	err := p.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockCall(ctx, id); err != nil {
+			return err
+		}
+		call, err := tx.GetCall(ctx, id)
+		if err != nil || !call.DecidedAt.IsZero() {
+			return err
+		}
+		number, err := tx.GetNumber(ctx, call.NumberID)
+		if err != nil {
+			return err
+		}
+		business, err := tx.GetBusiness(ctx, call.BusinessID)
+		if err != nil {
+			return err
+		}
+		if v := Classify(p.factsOf(call, number), p.clock()); v.Outcome == store.OutcomePending {
+			snoozeUntil = v.DecideBy
+			return nil
+		}
+		_, err = p.evaluate(ctx, tx, id, number, business)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("decide call %d: %w", id, err)
+	}
+	if !snoozeUntil.IsZero() {
+		return river.JobSnooze(max(time.Until(snoozeUntil), time.Second))
+	}
+	return nil
+}
+
+func (p *Processor) factsOf(c store.Call, n store.Number) Facts {
+	return Facts{
+		Handling:     c.Handling,
+		AnswerCheck:  c.AnswerCheck,
+		CallStatus:   c.CallStatus,
+		DialStatus:   c.DialStatus,
+		DialDuration: c.DialDuration,
+		AnsweredBy:   c.AnsweredBy,
+		Screened:     c.ScreenAnswered,
+		Digits:       c.ScreenDigits,
+		RingSeconds:  n.RingSeconds,
+		DialEndedAt:  c.DialEndedAt,
+		EndedAt:      c.EndedAt,
+		ResultWait:   p.wait,
+	}
+}
+
+// callStatusRanks orders call statuses so that a status callback that arrives late never replaces
+// a later one. Unanswered endings outrank "completed", because a platform that reports both for
+// one call reports the unanswered one as the more specific.
+var callStatusRanks = map[string]int{
+	"queued": 1, "initiated": 1, "ringing": 2, "in-progress": 3,
+	"completed": 4, "busy": 5, "no-answer": 5, "failed": 5, "canceled": 5,
+}
+
+// statusRank returns the rank of a call status; unknown statuses rank lowest.
+func statusRank(status string) int { return callStatusRanks[status] }
+
+func isFinalCallStatus(status string) bool { return statusRank(status) >= statusRank("completed") }
+
+// eventTime is when the provider says the event happened, or when it was received.
+func eventTime(ev provider.Event, w store.Webhook) time.Time {
+	if !ev.OccurredAt.IsZero() {
+		return ev.OccurredAt
+	}
+	return w.ReceivedAt
+}

@@ -1,0 +1,20 @@
+package msgtemplate
+
+// Field names that SMS templates may use.
+const (
+	// FieldFirstName is the caller's first name, when a contact record has one.
+	FieldFirstName = "first_name"
+	// FieldBusiness is the business's display name.
+	FieldBusiness = "business"
+	// FieldRep is the name of the person who follows up, when the business sets one.
+	FieldRep = "rep"
+	// FieldBookingLink is the business's online booking URL, when it has one.
+	FieldBookingLink = "booking_link"
+	// FieldNextOpen is when the business opens next in words, such as "tomorrow at 8:00 AM".
+	FieldNextOpen = "next_open"
+)
+
+// AllFields returns every field name an SMS template may use, in a fixed order. The slice is new on each call.
+func AllFields() []string {
+	return []string{FieldFirstName, FieldBusiness, FieldRep, FieldBookingLink, FieldNextOpen}
+}

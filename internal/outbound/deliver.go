@@ -1,0 +1,171 @@
+package outbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/textback/textback/internal/deliverylog"
+	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/store"
+)
+
+// Register adds the delivery worker to workers.
+func Register(workers *river.Workers, s *Sender) {
+	river.AddWorker(workers, &deliverWorker{sender: s})
+}
+
+type deliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	sender *Sender
+}
+
+func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 2 * SendTimeout }
+
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	return w.sender.deliver(ctx, store.MessageID(job.Args.MessageID), job.Attempt >= job.MaxAttempts)
+}
+
+// deliver sends one message. lastAttempt marks the message failed instead of leaving it queued
+// when this attempt fails too.
+func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bool) error {
+	now := s.clock()
+	msg, claimed, err := s.store.ClaimMessage(ctx, id, now.Add(-ClaimLease))
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		current, err := s.store.GetMessage(ctx, id)
+		if err != nil {
+			return err
+		}
+		if current.Status == store.StatusSending {
+			// Another sender holds the message; look again once its claim could have expired.
+			return river.JobSnooze(ClaimLease)
+		}
+		return nil
+	}
+	log := s.log.With(slog.Int64("business_id", int64(msg.BusinessID)), slog.Int64("contact_id", int64(msg.ContactID)),
+		slog.Int64("message_id", int64(msg.ID)), slog.Int("attempt", msg.Attempts))
+	contact, err := s.store.GetContact(ctx, msg.BusinessID, msg.ContactID)
+	if err != nil {
+		return s.requeue(ctx, msg, "", err)
+	}
+	if failed := firstFailed(recipientChecks(contact)); failed != nil {
+		log.Info("text held at send time", slog.String("reason", failed.Detail))
+		return s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", failed.Detail)
+	}
+	number, err := s.store.GetNumber(ctx, msg.NumberID)
+	if err != nil {
+		return s.requeue(ctx, msg, "", err)
+	}
+	prov, err := s.store.GetProvider(ctx, number.ProviderID)
+	if err != nil {
+		return s.requeue(ctx, msg, "", err)
+	}
+	adapter, ok := s.adapters.Adapter(prov.Kind)
+	if !ok {
+		reason := fmt.Sprintf("provider %s has unsupported kind %q", prov.Name, prov.Kind)
+		log.Error("text not sent", slog.String("error", reason))
+		return s.store.MarkMessageFinal(ctx, msg.ID, store.StatusFailed, "", reason, "")
+	}
+	acct := prov.Account()
+	req := provider.SendRequest{From: number.E164, To: msg.To, Body: msg.Body, StatusCallback: s.adapters.StatusCallback(prov.Kind)}
+	ctx = deliverylog.WithSubject(ctx, prov.ID, msg.ID, adapter.Secrets(acct))
+
+	if msg.Attempts > 1 {
+		found, err := s.findSent(ctx, adapter, acct, req, msg.CreatedAt)
+		if err != nil {
+			return s.requeue(ctx, msg, "", fmt.Errorf("check whether text %d was already sent: %w", msg.ID, err))
+		}
+		if found != "" {
+			log.Info("text found already accepted by provider", slog.String("message_sid", found))
+			return s.store.MarkMessageSent(ctx, msg.ID, found, "found")
+		}
+	}
+
+	sendCtx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	res, err := adapter.Send(sendCtx, acct, req)
+	if err == nil {
+		log.Info("text sent", slog.String("message_sid", res.MessageID), slog.String("provider", prov.Name))
+		return s.store.MarkMessageSent(ctx, msg.ID, res.MessageID, res.Status)
+	}
+	return s.sendFailed(ctx, log, msg, err, lastAttempt)
+}
+
+// findSent asks the provider whether an earlier attempt's text was accepted. Adapters that cannot
+// look texts up return "" and the text is sent again.
+func (s *Sender) findSent(
+	ctx context.Context, adapter provider.Adapter, acct provider.Account, req provider.SendRequest, since time.Time,
+) (string, error) {
+	finder, ok := adapter.(provider.MessageFinder)
+	if !ok {
+		return "", nil
+	}
+	lookupCtx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	return finder.FindSent(lookupCtx, acct, req, since.Add(-time.Minute))
+}
+
+// sendFailed records a failed send and tells River what to do next: retry after the provider's
+// Retry-After, retry with backoff, or stop.
+func (s *Sender) sendFailed(ctx context.Context, log *slog.Logger, msg store.Message, err error, lastAttempt bool) error {
+	var sendErr *provider.SendError
+	if !errors.As(err, &sendErr) {
+		sendErr = &provider.SendError{Kind: provider.Unknown, Err: err}
+	}
+	log = log.With(slog.String("error_code", sendErr.Code), slog.String("error", sendErr.Error()),
+		slog.String("to", msg.To))
+	if sendErr.Kind == provider.Permanent || lastAttempt {
+		status := store.StatusFailed
+		if err := s.store.MarkMessageFinal(ctx, msg.ID, status, sendErr.Code, sendErr.Error(), ""); err != nil {
+			return err
+		}
+		if err := s.applyRecipientState(ctx, msg, sendErr); err != nil {
+			return err
+		}
+		if sendErr.Recipient == provider.RecipientOptedOut {
+			log.Info("text rejected: recipient opted out at the provider")
+		} else {
+			log.Warn("text failed")
+		}
+		return nil
+	}
+	if err := s.store.MarkMessageQueued(ctx, msg.ID, sendErr.Code, sendErr.Error()); err != nil {
+		return err
+	}
+	log.Warn("text send failed, will retry", slog.String("kind", string(sendErr.Kind)))
+	if sendErr.RetryAfter > 0 {
+		return river.JobSnooze(sendErr.RetryAfter)
+	}
+	return sendErr
+}
+
+// applyRecipientState records what a permanent failure says about the recipient, so that
+// nothing is sent to them again until that changes.
+func (s *Sender) applyRecipientState(ctx context.Context, msg store.Message, e *provider.SendError) error {
+	now := s.clock()
+	switch e.Recipient {
+	case provider.RecipientOptedOut:
+		return s.store.SetContactOptedOut(ctx, msg.BusinessID, msg.ContactID, now)
+	case provider.RecipientCannotText:
+		return s.store.SetContactSMSBlocked(ctx, msg.BusinessID, msg.ContactID, "cannot receive texts (error "+e.Code+")", now)
+	case provider.RecipientInvalid:
+		return s.store.SetContactSMSBlocked(ctx, msg.BusinessID, msg.ContactID, "invalid number (error "+e.Code+")", now)
+	}
+	return nil
+}
+
+// requeue returns the message to the queue after an error that is not the provider's, and
+// returns the error so that River retries.
+func (s *Sender) requeue(ctx context.Context, msg store.Message, code string, cause error) error {
+	if err := s.store.MarkMessageQueued(ctx, msg.ID, code, cause.Error()); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}

@@ -1,0 +1,85 @@
+// Package outbound is the one path every text takes on its way out, whatever feature produced
+// it. Queue runs the checks (recipient, opt-out, whether the number can take texts, the
+// per-contact rate limit, length) inside the caller's transaction and stores the message, either
+// queued with a delivery job or held with the reason. Deliver, run by that job after commit,
+// checks opt-out again, sends through the number's provider and records the result.
+//
+// A text is sent at most once. A sender claims a message before calling the provider; when an
+// attempt ends without a clear answer (a timeout, a 5xx, a crash), the next attempt first asks
+// the provider whether the text was accepted, where the provider can say.
+package outbound
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/store"
+)
+
+const (
+	// MaxSegments is the longest text the path sends. Twilio rejects bodies over 1,600
+	// characters, which is 10 segments of 160.
+	MaxSegments = 10
+	// ClaimLease is how long a sender may hold a message before another may take it over. It
+	// exceeds SendTimeout so that a slow but live send is never repeated.
+	ClaimLease = 60 * time.Second
+	// SendTimeout bounds one request to a provider.
+	SendTimeout = 15 * time.Second
+)
+
+// Limits caps automated texts per contact so that two automated systems can never text each
+// other in a loop.
+type Limits struct {
+	PerHour int
+	PerDay  int
+}
+
+// DefaultLimits allows a text back, a couple of replies and follow-ups, and nothing like a loop.
+var DefaultLimits = Limits{PerHour: 5, PerDay: 15}
+
+// Adapters finds the adapter for a provider kind and the public URL prefix of its webhooks.
+type Adapters interface {
+	Adapter(kind provider.Kind) (provider.Adapter, bool)
+	// StatusCallback returns where the provider should report delivery of texts sent through
+	// kind, or "" when it reports none.
+	StatusCallback(kind provider.Kind) string
+}
+
+// Sender queues and delivers texts.
+type Sender struct {
+	store    *store.Store
+	queue    jobs.Inserter
+	adapters Adapters
+	log      *slog.Logger
+	clock    func() time.Time
+	limits   Limits
+}
+
+// Options configures New.
+type Options struct {
+	Store    *store.Store
+	Queue    jobs.Inserter
+	Adapters Adapters
+	Logger   *slog.Logger
+	Clock    func() time.Time // defaults to time.Now
+	Limits   Limits           // defaults to DefaultLimits
+}
+
+// New returns a Sender.
+func New(opts Options) *Sender {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits
+	}
+	return &Sender{
+		store: opts.Store, queue: opts.Queue, adapters: opts.Adapters,
+		log: opts.Logger, clock: opts.Clock, limits: opts.Limits,
+	}
+}

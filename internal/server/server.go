@@ -1,0 +1,104 @@
+// Package server is textback's HTTP surface. Routes lists every endpoint with the
+// authentication it requires.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+)
+
+// Handlers are the parts the routes dispatch to.
+type Handlers struct {
+	Webhooks http.Handler
+	// Ready reports whether the process can take traffic; /healthz answers 503 until it does.
+	Ready func(ctx context.Context) error
+}
+
+// Routes returns the server's handler.
+func Routes(h Handlers, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	// Provider webhooks: authenticated by the provider's signature.
+	mux.Handle("POST /webhooks/{provider}/{route...}", h.Webhooks)
+	// Health: public, reveals nothing.
+	mux.HandleFunc("GET /healthz", health(h.Ready))
+	mux.HandleFunc("GET /{$}", index)
+	return recoverPanics(securityHeaders(mux), log)
+}
+
+func health(ready func(context.Context) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = fmt.Fprintln(w, "ok")
+	}
+}
+
+func index(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = fmt.Fprintln(w, "textback is running. Point your provider's webhooks at /webhooks/twilio/voice; see the README.")
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics answers 500 for a handler that panicked and logs the stack, so one bad request
+// never takes the process down.
+func recoverPanics(next http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("request handler panicked", slog.String("path", r.URL.Path),
+					slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Server is an HTTP server that starts in the background and stops gracefully.
+type Server struct {
+	srv     *http.Server
+	addr    string
+	log     *slog.Logger
+	stopped atomic.Bool
+	done    chan error
+}
+
+// New returns a server for handler on addr.
+func New(addr string, handler http.Handler, log *slog.Logger) *Server {
+	return &Server{
+		srv: &http.Server{
+			Addr:              addr,
+			Handler:           handler,
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       15 * time.Second,
+			WriteTimeout:      30 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			MaxHeaderBytes:    32 << 10,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+		log:  log,
+		done: make(chan error, 1),
+	}
+}

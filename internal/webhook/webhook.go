@@ -1,0 +1,256 @@
+// Package webhook receives provider webhooks. A webhook is verified against the provider
+// account's secret, parsed, stored with the job that will apply it in one transaction, and only
+// then acknowledged, so an acknowledged webhook is never lost. A retried or duplicated delivery
+// is recognised by its event key, stored once, and answered exactly like the first.
+package webhook
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/textback/textback/internal/callflow"
+	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/phone"
+	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/store"
+)
+
+const (
+	// MaxBody is the largest webhook accepted. Provider webhooks are a few kilobytes; an inbound
+	// text of ten segments with all of Twilio's fields stays far below it.
+	MaxBody = 64 << 10
+	// Deadline bounds the handling of one webhook. Twilio waits 15 s and Telnyx 2 s for an answer;
+	// storing a webhook takes milliseconds, so a request near the limit means the database is stuck.
+	Deadline = 10 * time.Second
+)
+
+// Registry finds the adapter serving a webhook path.
+type Registry interface {
+	Webhook(path string) (provider.Adapter, []provider.Kind, bool)
+	WebhookBase(path string) string
+}
+
+// Handler serves POST /webhooks/{provider}/{route...}.
+type Handler struct {
+	store     *store.Store
+	queue     jobs.Inserter
+	registry  Registry
+	publicURL string
+	log       *slog.Logger
+	clock     func() time.Time
+}
+
+// Options configures New.
+type Options struct {
+	Store    *store.Store
+	Queue    jobs.Inserter
+	Registry Registry
+	// PublicURL is the base URL providers call; signatures are checked against it, never against
+	// the Host or X-Forwarded-* headers of the request.
+	PublicURL string
+	Logger    *slog.Logger
+	Clock     func() time.Time
+}
+
+// New returns a Handler.
+func New(opts Options) *Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	return &Handler{
+		store: opts.Store, queue: opts.Queue, registry: opts.Registry,
+		publicURL: strings.TrimRight(opts.PublicURL, "/"), log: opts.Logger, clock: opts.Clock,
+	}
+}
+
+// ServeHTTP handles one webhook.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), Deadline)
+	defer cancel()
+	path, route := r.PathValue("provider"), r.PathValue("route")
+	adapter, kinds, ok := h.registry.Webhook(path)
+	if !ok {
+		http.Error(w, "unknown provider "+path, http.StatusNotFound)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "webhook body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "could not read webhook body", http.StatusBadRequest)
+		return
+	}
+	wh := provider.Webhook{
+		Route: provider.Route(route), URL: h.publicURL + requestURI(r), Header: r.Header.Clone(),
+		Body: body, ReceivedAt: h.clock(),
+	}
+	log := h.log.With(slog.String("route", path+"/"+route))
+	prov, err := h.authenticate(ctx, adapter, kinds, wh)
+	if err != nil {
+		log.Warn("webhook rejected", slog.String("error", err.Error()))
+		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)
+		return
+	}
+	ev, parseErr := adapter.Parse(wh)
+	if parseErr != nil {
+		ev = provider.Event{Key: "unreadable:" + route + ":" + digest(body)}
+	}
+	stored := store.Webhook{
+		ProviderID: prov.ID, Route: path + "/" + route, EventKey: ev.Key, URL: wh.URL,
+		Header: keptHeaders(wh.Header), Body: body, ReceivedAt: wh.ReceivedAt,
+	}
+	inserted, err := h.save(ctx, stored)
+	if err != nil {
+		log.Error("webhook not stored", slog.String("error", err.Error()))
+		http.Error(w, "could not store webhook, retry later", http.StatusServiceUnavailable)
+		return
+	}
+	if parseErr != nil {
+		log.Warn("unreadable webhook kept", slog.String("error", parseErr.Error()))
+		http.Error(w, parseErr.Error(), http.StatusBadRequest)
+		return
+	}
+	log.Info("webhook received", slog.String("provider", prov.Name), slog.String("event", string(ev.Type)),
+		slog.String("call_sid", ev.CallID), slog.String("message_sid", ev.MessageID), slog.Bool("duplicate", !inserted))
+	resp, err := h.respond(ctx, adapter, path, prov, ev)
+	if err != nil {
+		log.Error("webhook answer not rendered", slog.String("error", err.Error()))
+		http.Error(w, "could not render answer", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", resp.ContentType)
+	_, _ = w.Write(resp.Body)
+}
+
+// authenticate finds the provider account the webhook claims to come from and checks its
+// signature. It fails closed: no account, no secret or a wrong signature all reject the webhook.
+func (h *Handler) authenticate(
+	ctx context.Context, adapter provider.Adapter, kinds []provider.Kind, wh provider.Webhook,
+) (store.Provider, error) {
+	sid := adapter.AccountSIDOf(wh)
+	if sid == "" {
+		return store.Provider{}, errors.New("webhook names no account")
+	}
+	candidates, err := h.store.ListProvidersByAccountSID(ctx, sid)
+	if err != nil {
+		return store.Provider{}, err
+	}
+	known := false
+	for _, p := range candidates {
+		if !slices.Contains(kinds, p.Kind) {
+			continue
+		}
+		known = true
+		if adapter.Verify(p.Account(), wh) == nil {
+			return p, nil
+		}
+	}
+	if !known {
+		return store.Provider{}, errors.New("no provider account " + sid + " is configured")
+	}
+	return store.Provider{}, provider.ErrSignature
+}
+
+// save stores the webhook and its processing job in one transaction. It reports false for a
+// webhook stored before.
+func (h *Handler) save(ctx context.Context, w store.Webhook) (bool, error) {
+	var inserted bool
+	err := h.store.InTx(ctx, func(tx *store.Tx) error {
+		id, ok, err := tx.InsertWebhook(ctx, w)
+		if err != nil || !ok {
+			return err
+		}
+		inserted = true
+		return h.queue.InsertTx(ctx, tx, callflow.ProcessWebhookArgs{WebhookID: int64(id)}, nil)
+	})
+	return inserted, err
+}
+
+// respond renders the provider's answer. For calls it needs the business's plan, read from the
+// number called or from the call already recorded; without either it answers with defaults.
+func (h *Handler) respond(
+	ctx context.Context, adapter provider.Adapter, path string, prov store.Provider, ev provider.Event,
+) (provider.Response, error) {
+	base := h.registry.WebhookBase(path)
+	number, business, found := h.lookup(ctx, prov, ev)
+	if ev.Type == provider.CallIncoming {
+		if !found {
+			return adapter.RespondCall(provider.CallPlan{Say: notInService, CallbackBase: base, CallID: ev.CallID})
+		}
+		plan, _ := callflow.Plan(business, number, ev, base)
+		return adapter.RespondCall(plan)
+	}
+	plan := provider.CallPlan{CallbackBase: base, CallID: ev.CallID}
+	if found {
+		plan, _ = callflow.Plan(business, number, ev, base)
+		if plan.ScreenPrompt == "" {
+			plan.ScreenPrompt = genericScreenPrompt
+		}
+	} else {
+		plan.ScreenPrompt = genericScreenPrompt
+	}
+	return adapter.RespondEvent(ev, plan)
+}
+
+const (
+	notInService        = "The number you called is not in service."
+	genericScreenPrompt = "Press 1 to take this call."
+)
+
+// lookup finds the business number of a call event: by the number called, or for events about
+// the forwarded leg by the call already recorded.
+func (h *Handler) lookup(ctx context.Context, prov store.Provider, ev provider.Event) (store.Number, store.Business, bool) {
+	number, err := store.Number{}, store.ErrNotFound
+	if n, perr := phone.Parse(ev.To, "US"); perr == nil {
+		number, err = h.store.GetNumberByE164(ctx, n.E164)
+	}
+	if err != nil && ev.CallID != "" {
+		var call store.Call
+		call, err = h.store.GetCallByProviderID(ctx, prov.ID, ev.CallID)
+		if err == nil {
+			number, err = h.store.GetNumber(ctx, call.NumberID)
+		}
+	}
+	if err != nil {
+		return store.Number{}, store.Business{}, false
+	}
+	business, err := h.store.GetBusiness(ctx, number.BusinessID)
+	return number, business, err == nil
+}
+
+// requestURI returns the request target exactly as the client sent it, so that a signature over
+// the query string is checked against the same bytes the provider signed.
+func requestURI(r *http.Request) string {
+	if strings.HasPrefix(r.RequestURI, "/") {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI()
+}
+
+// keptHeaders drops credentials and cookies before a webhook's headers are stored.
+func keptHeaders(h http.Header) http.Header {
+	out := h.Clone()
+	for _, name := range []string{"Authorization", "Cookie", "Proxy-Authorization"} {
+		out.Del(name)
+	}
+	return out
+}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
