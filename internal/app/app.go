@@ -31,6 +31,10 @@ const StopBudget = 20 * time.Second
 // providerTimeout bounds one request to a provider's API, including connecting.
 const providerTimeout = 20 * time.Second
 
+// fastLaneSize bounds the webhooks and texts handled ahead of the queue at once. Beyond it, work
+// waits for the queue, which is slower by milliseconds but has no limit.
+const fastLaneSize = 64
+
 // Options are the dependencies tests replace.
 type Options struct {
 	Logger *slog.Logger
@@ -49,6 +53,7 @@ type App struct {
 	log    *slog.Logger
 	store  *store.Store
 	queue  *jobs.Queue
+	lane   *jobs.FastLane
 	server *server.Server
 	ready  atomic.Bool
 }
@@ -99,8 +104,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.queue = queue
+	a.lane = jobs.NewFastLane(fastLaneSize, a.log)
 	sender := outbound.New(outbound.Options{
-		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock,
+		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock, FastLane: a.lane,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
@@ -110,6 +116,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	callflow.Register(workers, processor)
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
+		Processor: processor, FastLane: a.lane,
 	})
 	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
@@ -130,6 +137,7 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.queue.Start(ctx); err != nil {
 		return err
 	}
+	a.lane.Start(ctx)
 	if err := a.server.Start(ctx); err != nil {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), StopBudget)
 		defer cancel()
@@ -155,6 +163,7 @@ func (a *App) Stop(ctx context.Context) error {
 	if err := a.server.Stop(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	a.lane.Stop(ctx)
 	if err := a.queue.Stop(ctx); err != nil {
 		errs = append(errs, err)
 	}

@@ -33,7 +33,7 @@ const (
 
 // harness is a running textback on a fresh database with a fake Twilio API.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app.App
 	store *store.Store
 	fake  *twiliotest.Server
@@ -61,7 +61,7 @@ func clockAt(start time.Time) func() time.Time {
 // openHours is a clock time when Acme is open: a Tuesday at 10:00 in Chicago.
 var openHours = time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)
 
-func newHarness(t *testing.T, d store.Dialect, setup numberSetup) *harness {
+func newHarness(t testing.TB, d store.Dialect, setup numberSetup, fakeOpts ...twiliotest.Option) *harness {
 	t.Helper()
 	if setup.mode == "" {
 		setup.mode = store.ModeDial
@@ -70,7 +70,7 @@ func newHarness(t *testing.T, d store.Dialect, setup numberSetup) *harness {
 		setup.answerCheck = provider.AnswerCheckNone
 	}
 	ctx := context.Background()
-	fake := twiliotest.New(t)
+	fake := twiliotest.New(t, fakeOpts...)
 	cfg := config.Config{Addr: "127.0.0.1:0", DB: storetest.Target(t, d), PublicURL: publicURL}
 	a, err := app.New(ctx, cfg, app.Options{NoDemo: true, ResultWait: time.Second, Clock: clockAt(openHours)})
 	if err != nil {

@@ -16,8 +16,11 @@ func Plan(b store.Business, n store.Number, ev provider.Event, callbackBase stri
 		Say:          renderSpoken(b.TextBack.MissedCallMessage, msgtemplate.DefaultMissedCallMessage, b),
 		CallbackBase: callbackBase,
 		CallID:       ev.CallID,
-		CallerID:     ev.From,
 		Number:       n.E164,
+	}
+	if _, why := phone.ClassifyCaller(ev.From, b.Region); why != phone.Textable {
+		// The usual message promises a text that a withheld or invalid caller id cannot get.
+		plan.Say = untextableMessage
 	}
 	if n.Mode == store.ModeForwarded || n.ForwardTo == "" || forwardLoop(b, n, ev) {
 		return plan, store.HandlingNoDial
@@ -30,6 +33,9 @@ func Plan(b store.Business, n store.Number, ev provider.Event, callbackBase stri
 	}
 	return plan, store.HandlingDial
 }
+
+// untextableMessage is spoken to callers who cannot be texted back when nobody answers.
+const untextableMessage = "Sorry we missed your call. Please call again later."
 
 // forwardLoop reports whether the call was forwarded from the phone textback would ring.
 func forwardLoop(b store.Business, n store.Number, ev provider.Event) bool {

@@ -47,7 +47,12 @@ func (p *Processor) Process(ctx context.Context, id store.WebhookID, attempt int
 		slog.String("call_sid", ev.CallID))
 	var result string
 	err = p.store.InTx(ctx, func(tx *store.Tx) error {
-		var err error
+		// The fast lane and the webhook's job may both get here; the first to commit wins.
+		current, err := tx.GetWebhook(ctx, w.ID)
+		if err != nil || !current.ProcessedAt.IsZero() {
+			result = "applied before"
+			return err
+		}
 		result, err = p.apply(ctx, tx, w, ev)
 		if err != nil {
 			return err

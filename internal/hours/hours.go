@@ -85,7 +85,8 @@ func parseRange(s string) (Range, error) {
 func parseClock(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	var h, m int
-	if len(s) != 5 || s[2] != ':' {
+	// fmt.Sscanf alone would also accept a sign, as in "+8:00" or "08:+5".
+	if len(s) != 5 || s[2] != ':' || strings.Trim(s[:2]+s[3:], "0123456789") != "" {
 		return 0, fmt.Errorf("invalid time %q: use 24-hour HH:MM such as 08:00 or 17:30", s)
 	}
 	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil {

@@ -88,6 +88,8 @@ func TestParseDayErrors(t *testing.T) {
 		{"letters", "ab:cd-18:00", `invalid time "ab:cd"`},
 		{"seconds", "08:00:00-18:00:00", "invalid time"},
 		{"dot separator", "08.00-18.00", "invalid time"},
+		{"sign in hour", "+8:00-18:00", `invalid time "+8:00"`},
+		{"sign in minute", "08:+5-18:00", `invalid time "08:+5"`},
 		{"extra dash", "08:00-12:00-13:00", "invalid time"},
 		{"trailing comma", "08:00-12:00,", "expected a range"},
 		{"end equals start", "08:00-08:00", "the end must be after the start"},
@@ -198,17 +200,23 @@ func TestNextOpen(t *testing.T) {
 		at   time.Time
 		want time.Time
 	}{
-		{"open now", office, time.Date(2026, 6, 1, 9, 15, 30, 0, chicago), time.Date(2026, 6, 1, 9, 15, 30, 0, chicago)},
-		{"later same day", office, time.Date(2026, 6, 1, 6, 30, 0, 0, chicago), time.Date(2026, 6, 1, 8, 0, 0, 0, chicago)},
+		{"open now", office, time.Date(2026, 6, 1, 9, 15, 30, 0, chicago),
+			time.Date(2026, 6, 1, 9, 15, 30, 0, chicago)},
+		{"later same day", office, time.Date(2026, 6, 1, 6, 30, 0, 0, chicago),
+			time.Date(2026, 6, 1, 8, 0, 0, 0, chicago)},
 		{"seconds before opening", office, time.Date(2026, 6, 1, 7, 59, 30, 0, chicago),
 			time.Date(2026, 6, 1, 8, 0, 0, 0, chicago)},
-		{"after lunch", split, time.Date(2026, 6, 1, 12, 30, 0, 0, chicago), time.Date(2026, 6, 1, 13, 0, 0, 0, chicago)},
+		{"after lunch", split, time.Date(2026, 6, 1, 12, 30, 0, 0, chicago),
+			time.Date(2026, 6, 1, 13, 0, 0, 0, chicago)},
 		{"at closing", office, time.Date(2026, 6, 1, 18, 0, 0, 0, chicago), time.Date(2026, 6, 2, 8, 0, 0, 0, chicago)},
 		{"next day", office, time.Date(2026, 6, 1, 20, 0, 0, 0, chicago), time.Date(2026, 6, 2, 8, 0, 0, 0, chicago)},
-		{"over weekend", office, time.Date(2026, 6, 5, 18, 30, 0, 0, chicago), time.Date(2026, 6, 8, 8, 0, 0, 0, chicago)},
+		{"over weekend", office, time.Date(2026, 6, 5, 18, 30, 0, 0, chicago),
+			time.Date(2026, 6, 8, 8, 0, 0, 0, chicago)},
 		{"saturday", office, time.Date(2026, 6, 6, 12, 0, 0, 0, chicago), time.Date(2026, 6, 8, 8, 0, 0, 0, chicago)},
-		{"one day a week", split, time.Date(2026, 6, 1, 17, 0, 0, 0, chicago), time.Date(2026, 6, 8, 8, 0, 0, 0, chicago)},
-		{"input in utc", office, time.Date(2026, 6, 2, 1, 0, 0, 0, time.UTC), time.Date(2026, 6, 2, 8, 0, 0, 0, chicago)},
+		{"one day a week", split, time.Date(2026, 6, 1, 17, 0, 0, 0, chicago),
+			time.Date(2026, 6, 8, 8, 0, 0, 0, chicago)},
+		{"input in utc", office, time.Date(2026, 6, 2, 1, 0, 0, 0, time.UTC),
+			time.Date(2026, 6, 2, 8, 0, 0, 0, chicago)},
 
 		{"spring forward skipped start", mustWeek(t, map[string]string{"sun": "02:30-05:00"}),
 			time.Date(2026, 3, 8, 1, 0, 0, 0, chicago), time.Date(2026, 3, 8, 3, 0, 0, 0, cdt)},
@@ -249,7 +257,11 @@ func TestNextOpen(t *testing.T) {
 
 func TestNextOpenAlwaysClosed(t *testing.T) {
 	chicago := mustLoad(t, "America/Chicago")
-	for name, w := range map[string]Week{"zero week": {}, "all closed": mustWeek(t, map[string]string{"mon": "closed"})} {
+	weeks := map[string]Week{
+		"zero week":  {},
+		"all closed": mustWeek(t, map[string]string{"mon": "closed"}),
+	}
+	for name, w := range weeks {
 		got, ok := w.NextOpen(time.Date(2026, 6, 1, 9, 0, 0, 0, chicago), chicago)
 		if ok {
 			t.Errorf("%s: NextOpen ok = true with %v, want false", name, got)

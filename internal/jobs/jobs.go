@@ -33,10 +33,10 @@ import (
 const (
 	// FetchCooldown is the least time between two fetches of available jobs. River's default
 	// (100 ms) would add up to that much to every text back under load.
-	FetchCooldown = 2 * time.Millisecond
+	FetchCooldown = 1 * time.Millisecond
 	// PollInterval is how often an idle queue looks for new jobs. On SQLite it bounds the time
 	// from a stored webhook to its processing; a poll is one indexed query.
-	PollInterval = 5 * time.Millisecond
+	PollInterval = 1 * time.Millisecond
 	// PostgresPollInterval is the fallback poll on PostgreSQL, where LISTEN/NOTIFY wakes the
 	// queue as soon as a job commits.
 	PostgresPollInterval = 250 * time.Millisecond

@@ -13,8 +13,8 @@ const (
 		"We're closed right now[ and open again {next_open}]. How can we help?" +
 		"[ Book online: {booking_link}]"
 
-	// DefaultMissedCallMessage is spoken to a caller when nobody answers. It is a template that may use only
-	// FieldBusiness.
+	// DefaultMissedCallMessage is spoken to a caller whose call goes unanswered. It is a template that may use
+	// only FieldBusiness.
 	DefaultMissedCallMessage = "Sorry we missed your call. We'll text you right away."
 
 	// DefaultScreenPrompt is spoken to the person who picks up a forwarded call when screening is on. It is a

@@ -12,7 +12,7 @@ const OptOutSuffix = "Reply STOP to opt out."
 // optOutPhrases are the phrases that, in the same sentence as the STOP keyword, tell the reader how to opt out.
 var optOutPhrases = []string{"opt out", "opt-out", "unsubscribe", "to stop"}
 
-// HasOptOutWording reports whether body already tells the reader how to opt out, so that the sender need not
+// HasOptOutWording reports whether body already contains opt-out instructions, so that the sender need not
 // append OptOutSuffix. That requires one sentence to contain the word STOP, in any case, together with
 // "opt out", "opt-out", "unsubscribe" or "to stop". Sentences end at . ! ? and line breaks.
 //

@@ -10,7 +10,7 @@
 // Field names are lowercase letters and underscores, and Parse accepts only the names it is given. Sections do
 // not nest. Fallback text is literal text with the same escapes, and the first | in a field starts it.
 //
-// Render never fails. It inserts values as they are, without reading template syntax in them, and then
+// Render returns no error. It inserts values as they are, without reading template syntax in them, and then
 // tidies the spaces that removed sections and empty fields left behind.
 package msgtemplate
 

@@ -55,6 +55,7 @@ type Sender struct {
 	log      *slog.Logger
 	clock    func() time.Time
 	limits   Limits
+	lane     *jobs.FastLane
 }
 
 // Options configures New.
@@ -65,6 +66,9 @@ type Options struct {
 	Logger   *slog.Logger
 	Clock    func() time.Time // defaults to time.Now
 	Limits   Limits           // defaults to DefaultLimits
+	// FastLane, when set, sends each queued text as soon as its transaction commits; the
+	// delivery job then waits jobs.FastLaneGrace as a backstop.
+	FastLane *jobs.FastLane
 }
 
 // New returns a Sender.
@@ -80,6 +84,6 @@ func New(opts Options) *Sender {
 	}
 	return &Sender{
 		store: opts.Store, queue: opts.Queue, adapters: opts.Adapters,
-		log: opts.Logger, clock: opts.Clock, limits: opts.Limits,
+		log: opts.Logger, clock: opts.Clock, limits: opts.Limits, lane: opts.FastLane,
 	}
 }

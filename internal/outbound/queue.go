@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/msgtemplate"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/segment"
@@ -95,7 +96,18 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 		s.log.Info("text held", append(attrs, slog.String("reason", hold))...)
 		return msg, nil
 	}
-	if err := s.queue.InsertTx(ctx, tx, DeliverArgs{MessageID: int64(msg.ID)}, nil); err != nil {
+	var opts *river.InsertOpts
+	if s.lane.Enabled() {
+		o := DeliverArgs{}.InsertOpts()
+		o.ScheduledAt = time.Now().Add(jobs.FastLaneGrace)
+		opts = &o
+		tx.AfterCommit(func() {
+			s.lane.Go(DeliverArgs{}.Kind(), func(ctx context.Context) error {
+				return s.deliver(ctx, msg.ID, false)
+			})
+		})
+	}
+	if err := s.queue.InsertTx(ctx, tx, DeliverArgs{MessageID: int64(msg.ID)}, opts); err != nil {
 		return store.Message{}, fmt.Errorf("queue text %d: %w", msg.ID, err)
 	}
 	s.log.Info("text queued", append(attrs, slog.Int("segments", count.Segments))...)

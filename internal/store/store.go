@@ -49,8 +49,13 @@ type Store struct {
 // Tx is a transaction. Its methods are those of the Store, run inside the transaction.
 type Tx struct {
 	ops
-	tx *sql.Tx
+	tx          *sql.Tx
+	afterCommit []func()
 }
+
+// AfterCommit registers fn to run once the transaction has committed; it never runs when the
+// transaction rolls back. Functions run in registration order, on the goroutine that called InTx.
+func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
 
 // ops holds the queries shared by Store and Tx.
 type ops struct {
@@ -196,6 +201,9 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
+	}
+	for _, fn := range tx.afterCommit {
+		fn()
 	}
 	return nil
 }

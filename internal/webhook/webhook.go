@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/phone"
@@ -46,6 +48,8 @@ type Handler struct {
 	publicURL string
 	log       *slog.Logger
 	clock     func() time.Time
+	processor *callflow.Processor
+	lane      *jobs.FastLane
 }
 
 // Options configures New.
@@ -58,6 +62,10 @@ type Options struct {
 	PublicURL string
 	Logger    *slog.Logger
 	Clock     func() time.Time
+	// Processor and FastLane, when both set, apply each new webhook as soon as it is stored;
+	// its job then waits jobs.FastLaneGrace as a backstop.
+	Processor *callflow.Processor
+	FastLane  *jobs.FastLane
 }
 
 // New returns a Handler.
@@ -71,6 +79,7 @@ func New(opts Options) *Handler {
 	return &Handler{
 		store: opts.Store, queue: opts.Queue, registry: opts.Registry,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), log: opts.Logger, clock: opts.Clock,
+		processor: opts.Processor, lane: opts.FastLane,
 	}
 }
 
@@ -113,7 +122,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ProviderID: prov.ID, Route: path + "/" + route, EventKey: ev.Key, URL: wh.URL,
 		Header: keptHeaders(wh.Header), Body: body, ReceivedAt: wh.ReceivedAt,
 	}
-	inserted, err := h.save(ctx, stored)
+	id, inserted, err := h.save(ctx, stored)
 	if err != nil {
 		log.Error("webhook not stored", slog.String("error", err.Error()))
 		http.Error(w, "could not store webhook, retry later", http.StatusServiceUnavailable)
@@ -134,7 +143,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", resp.ContentType)
 	_, _ = w.Write(resp.Body)
+	if inserted && h.fastLane() {
+		h.lane.Go(callflow.ProcessWebhookArgs{}.Kind(), func(ctx context.Context) error {
+			return h.processor.Process(ctx, id, 0)
+		})
+	}
 }
+
+func (h *Handler) fastLane() bool { return h.processor != nil && h.lane.Enabled() }
 
 // authenticate finds the provider account the webhook claims to come from and checks its
 // signature. It fails closed: no account, no secret or a wrong signature all reject the webhook.
@@ -167,17 +183,24 @@ func (h *Handler) authenticate(
 
 // save stores the webhook and its processing job in one transaction. It reports false for a
 // webhook stored before.
-func (h *Handler) save(ctx context.Context, w store.Webhook) (bool, error) {
+func (h *Handler) save(ctx context.Context, w store.Webhook) (store.WebhookID, bool, error) {
+	var id store.WebhookID
 	var inserted bool
 	err := h.store.InTx(ctx, func(tx *store.Tx) error {
-		id, ok, err := tx.InsertWebhook(ctx, w)
-		if err != nil || !ok {
+		var err error
+		id, inserted, err = tx.InsertWebhook(ctx, w)
+		if err != nil || !inserted {
 			return err
 		}
-		inserted = true
-		return h.queue.InsertTx(ctx, tx, callflow.ProcessWebhookArgs{WebhookID: int64(id)}, nil)
+		var opts *river.InsertOpts
+		if h.fastLane() {
+			o := callflow.ProcessWebhookArgs{}.InsertOpts()
+			o.ScheduledAt = time.Now().Add(jobs.FastLaneGrace)
+			opts = &o
+		}
+		return h.queue.InsertTx(ctx, tx, callflow.ProcessWebhookArgs{WebhookID: int64(id)}, opts)
 	})
-	return inserted, err
+	return id, inserted, err
 }
 
 // respond renders the provider's answer. For calls it needs the business's plan, read from the

@@ -46,6 +46,8 @@ type Request struct {
 	// Form is the decoded body of a form-encoded request.
 	Form   url.Values
 	Header http.Header
+	// Received is when the request arrived, by the wall clock, for latency measurements.
+	Received time.Time
 }
 
 // Server is a fake Twilio REST API. It is safe for concurrent use.
@@ -196,7 +198,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, _ := url.ParseQuery(string(body))
-	s.record(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Form: form, Header: r.Header.Clone()})
+	s.record(Request{
+		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Form: form, Header: r.Header.Clone(), Received: time.Now(),
+	})
 
 	var validated *openapi3filter.RequestValidationInput
 	if s.contract != nil {

@@ -1,0 +1,115 @@
+// Package apply writes a validated textback.yaml into the database. It upserts by name, slug and
+// number, in one transaction, so running it again with the same file changes nothing and a
+// failure leaves the database as it was.
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/textback/textback/internal/manifest"
+	"github.com/textback/textback/internal/provider/sandbox"
+	"github.com/textback/textback/internal/store"
+)
+
+// Result counts what a run wrote.
+type Result struct {
+	Providers  int
+	Businesses int
+	Numbers    int
+}
+
+// Apply upserts every provider, business and number of f into s.
+func Apply(ctx context.Context, s *store.Store, f *manifest.File) (Result, error) {
+	var res Result
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		ids := map[string]store.ProviderID{}
+		for _, p := range f.Providers {
+			stored, err := upsertProvider(ctx, tx, p)
+			if err != nil {
+				return err
+			}
+			ids[p.Name] = stored.ID
+			res.Providers++
+		}
+		for _, b := range f.Businesses {
+			if err := upsertBusiness(ctx, tx, b, ids, &res); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("apply %s: %w", f.Name, err)
+	}
+	return res, nil
+}
+
+// upsertProvider stores p. A sandbox account declared without credentials keeps the ones it
+// was given on an earlier run, or gets new random ones.
+func upsertProvider(ctx context.Context, tx *store.Tx, p manifest.Provider) (store.Provider, error) {
+	row := store.Provider{Name: p.Name, Kind: p.Kind, AccountSID: p.AccountSID, AuthToken: p.AuthToken, APIBaseURL: p.APIBaseURL}
+	if p.Kind == sandbox.Kind && (row.AccountSID == "" || row.AuthToken == "") {
+		existing, err := tx.GetProviderByName(ctx, p.Name)
+		switch {
+		case err == nil && existing.Kind == sandbox.Kind:
+			row.AccountSID = cmpOr(row.AccountSID, existing.AccountSID)
+			row.AuthToken = cmpOr(row.AuthToken, existing.AuthToken)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return store.Provider{}, err
+		}
+		if row.AccountSID == "" {
+			if row.AccountSID, err = sandbox.NewSID("AC"); err != nil {
+				return store.Provider{}, err
+			}
+		}
+		if row.AuthToken == "" {
+			if row.AuthToken, err = sandbox.NewToken(); err != nil {
+				return store.Provider{}, err
+			}
+		}
+	}
+	return tx.UpsertProvider(ctx, row)
+}
+
+func upsertBusiness(ctx context.Context, tx *store.Tx, b manifest.Business, providers map[string]store.ProviderID, res *Result) error {
+	stored, err := tx.UpsertBusiness(ctx, store.Business{
+		Slug: b.Slug, Name: b.Name, TimeZone: b.TimeZone, Region: b.Region, RepName: b.RepName,
+		BookingURL: b.BookingURL, Hours: b.Hours,
+		TextBack: store.TextBackSettings{
+			Enabled:            b.TextBack.Enabled,
+			Window:             b.TextBack.Window,
+			Template:           b.TextBack.Template,
+			AfterHoursTemplate: b.TextBack.AfterHoursTemplate,
+			MissedCallMessage:  b.TextBack.MissedCallMessage,
+			ScreenPrompt:       b.TextBack.ScreenPrompt,
+		},
+	})
+	if err != nil {
+		return err
+	}
+	res.Businesses++
+	for _, n := range b.Numbers {
+		providerID, ok := providers[n.Provider]
+		if !ok {
+			return fmt.Errorf("number %s: provider %q is not declared", n.E164, n.Provider)
+		}
+		_, err := tx.UpsertNumber(ctx, store.Number{
+			BusinessID: stored.ID, ProviderID: providerID, E164: n.E164, Mode: n.Mode, ForwardTo: n.ForwardTo,
+			RingSeconds: n.RingSeconds, AnswerCheck: n.AnswerCheck,
+		})
+		if err != nil {
+			return err
+		}
+		res.Numbers++
+	}
+	return nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/textback/textback/internal/app"
+	"github.com/textback/textback/internal/config"
+	"github.com/textback/textback/internal/store"
+)
+
+func runMigrate(ctx context.Context, args []string, streams IO) error {
+	var cfg config.Config
+	fs := newFlags("migrate", "[--db path-or-url]", streams)
+	if err := cfg.Register(fs, streams.Env, "db", "log"); err != nil {
+		return err
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Finish(); err != nil {
+		return err
+	}
+	log := cfg.NewLogger(streams.Stderr)
+	s, err := store.Open(ctx, cfg.DB, store.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := app.Migrate(ctx, s, log); err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Stdout, "database %s is up to date\n", s.Target())
+	return nil
+}
+
+// openStore opens and migrates the database named by cfg, for commands that read or write it.
+func openStore(ctx context.Context, cfg config.Config, streams IO) (*store.Store, error) {
+	log := cfg.NewLogger(streams.Stderr)
+	s, err := store.Open(ctx, cfg.DB, store.Options{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if err := app.Migrate(ctx, s, log); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}

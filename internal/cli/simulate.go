@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/textback/textback/internal/config"
+	"github.com/textback/textback/internal/phone"
+	"github.com/textback/textback/internal/simulate"
+	"github.com/textback/textback/internal/store"
+)
+
+func runSimulate(ctx context.Context, args []string, streams IO) error {
+	if len(args) == 0 || args[0] != "call" {
+		fmt.Fprintln(streams.Stderr, "Usage: textback simulate call --from +1... [--to +1...] [--outcome no-answer|busy|answered|voicemail]")
+		return errUsage
+	}
+	var cfg config.Config
+	fs := newFlags("simulate call", "--from +1... [flags]", streams)
+	if err := cfg.Register(fs, streams.Env, "addr", "db", "public-url"); err != nil {
+		return err
+	}
+	cfg.LogLevel, cfg.LogFormat = "warn", "text"
+	from := fs.String("from", "", "the caller's number, such as +12025550143 (required; Anonymous tries a withheld caller id)")
+	to := fs.String("to", "", "the business number called; defaults to the only configured number")
+	outcome := fs.String("outcome", string(simulate.NoAnswer), "how the call ends: no-answer, busy, answered or voicemail")
+	server := fs.String("server", "", "where to send the webhooks; defaults to http://<addr>")
+	wait := fs.Duration("wait", 10*time.Second, "how long to wait for textback's decision")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := cfg.Finish(); err != nil {
+		return err
+	}
+	if *from == "" {
+		fs.Usage()
+		return errors.New("missing --from: give the caller's number, such as --from +12025550143")
+	}
+	if !slices.Contains(simulate.Outcomes, simulate.Outcome(*outcome)) {
+		return fmt.Errorf("invalid --outcome %q: use no-answer, busy, answered or voicemail", *outcome)
+	}
+	if *server == "" {
+		*server = "http://" + cfg.Addr
+	}
+	s, err := openStore(ctx, cfg, streams)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	number, err := pickNumber(ctx, s, *to)
+	if err != nil {
+		return err
+	}
+	prov, err := s.GetProvider(ctx, number.ProviderID)
+	if err != nil {
+		return err
+	}
+	call := simulate.Call{
+		Server: *server, PublicURL: cfg.PublicURL, Account: prov.Account(), Number: number, From: *from,
+		Outcome: simulate.Outcome(*outcome), Client: &http.Client{Timeout: 20 * time.Second}, Log: streams.Stdout,
+	}
+	fmt.Fprintf(streams.Stdout, "Simulating a call from %s to %s (%s), ending %s.\n", *from, number.E164, prov.Name, *outcome)
+	sid, err := call.Run(ctx)
+	if err != nil {
+		return err
+	}
+	decided, msgs, err := simulate.Wait(ctx, s, prov.ID, sid, *wait)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Stdout, "\nCall %s\n  decision: %s\n", sid, decided.Decision)
+	for _, m := range msgs {
+		fmt.Fprintf(streams.Stdout, "  text to %s [%s]: %s\n", m.To, m.Status, m.Body)
+		if m.HoldReason != "" {
+			fmt.Fprintf(streams.Stdout, "  held: %s\n", m.HoldReason)
+		}
+	}
+	return nil
+}
+
+// pickNumber returns the number given, or the only configured number when none is.
+func pickNumber(ctx context.Context, s *store.Store, to string) (store.Number, error) {
+	if to != "" {
+		n, err := phone.Parse(to, "US")
+		if err != nil {
+			return store.Number{}, fmt.Errorf("invalid --to: %w", err)
+		}
+		return s.GetNumberByE164(ctx, n.E164)
+	}
+	businesses, err := s.ListBusinesses(ctx)
+	if err != nil {
+		return store.Number{}, err
+	}
+	var all []store.Number
+	for _, b := range businesses {
+		numbers, err := s.ListNumbers(ctx, b.ID)
+		if err != nil {
+			return store.Number{}, err
+		}
+		all = append(all, numbers...)
+	}
+	switch len(all) {
+	case 0:
+		return store.Number{}, errors.New("no numbers configured: start textback serve once, or run textback apply")
+	case 1:
+		return all[0], nil
+	}
+	list := make([]string, len(all))
+	for i, n := range all {
+		list[i] = n.E164
+	}
+	return store.Number{}, fmt.Errorf("several numbers configured; choose one with --to (%s)", strings.Join(list, ", "))
+}

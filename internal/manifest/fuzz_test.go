@@ -1,0 +1,43 @@
+package manifest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, pattern := range []string{"testdata/*.yaml", "testdata/*/*.yaml"} {
+		paths, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, path := range paths {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("providers: &p\n  - *p\n"))
+	f.Add([]byte("providers:\n  - {name: x, kind: sandbox}\nbusinesses:\n  - <<: {slug: a}\n"))
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("textback.yaml", data, lookupTestEnv)
+		if err != nil {
+			issues := issuesOf(t, err)
+			if len(issues) == 0 {
+				t.Fatalf("Parse returned an empty Errors")
+			}
+			if file != nil {
+				t.Fatalf("Parse returned a File with its error")
+			}
+			return
+		}
+		if file == nil {
+			t.Fatalf("Parse returned neither a File nor an error")
+		}
+	})
+}

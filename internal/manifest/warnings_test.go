@@ -1,0 +1,111 @@
+package manifest
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/textback/textback/internal/segment"
+)
+
+func TestWarnings(t *testing.T) {
+	type warning struct {
+		position string
+		path     string
+		phrases  []string
+	}
+	tests := []struct {
+		file string
+		want []warning
+	}{
+		{"ring-25", []warning{{"14:23", "businesses[0].numbers[0].ring_seconds",
+			[]string{"ring_seconds 25 is above 20", "voicemail may answer first"}}}},
+		{"ucs2-template", []warning{
+			{"16:17", "businesses[0].text_back.template", []string{
+				`'’' (U+2019) at offset 2, use "'" instead`,
+				"'🙂' (U+1F642) at offset 26.",
+				"sent as UCS-2",
+			}},
+			{"17:29", "businesses[0].text_back.after_hours_template", []string{
+				`'’' (U+2019) at offset 2, use "'" instead`,
+				`'–' (U+2013) at offset 13, use "-" instead`,
+				"texts stay GSM-7",
+			}},
+		}},
+		{"ucs2-name", []warning{
+			{"5:5", "businesses[0].text_back.template", []string{"'Ł' (U+0141) at offset 22", "sent as UCS-2"}},
+			{"5:5", "businesses[0].text_back.after_hours_template", []string{"3 segments (163 UCS-2 units)"}},
+			{"5:5", "businesses[0].text_back.after_hours_template", []string{"'Ł' (U+0141) at offset 22"}},
+		}},
+		{"long-template", []warning{{"15:17", "businesses[0].text_back.template",
+			[]string{"this text is 3 segments", "shorten it to 306 units"}}}},
+		{"no-booking-url", []warning{{"15:17", "businesses[0].text_back.template",
+			[]string{"uses {booking_link} but booking_url is not set"}}}},
+		{"no-hours", []warning{{"5:5", "businesses[0].hours",
+			[]string{"every text back uses the after-hours template"}}}},
+		{"forwarded-answer-check", []warning{{"14:23", "businesses[0].numbers[0].answer_check",
+			[]string{"no effect in forwarded mode"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := parseFixture(t, filepath.Join("warnings", tt.file+".yaml"))
+			if err != nil {
+				t.Fatalf("Parse error = %v, want only warnings", err)
+			}
+			if len(f.Warnings) != len(tt.want) {
+				t.Fatalf("got %d warnings, want %d: %v", len(f.Warnings), len(tt.want), f.Warnings)
+			}
+			for i, w := range tt.want {
+				got := f.Warnings[i]
+				if position := fmt.Sprintf("%d:%d", got.Line, got.Column); position != w.position {
+					t.Errorf("warning %d position = %s, want %s", i, position, w.position)
+				}
+				if got.Path != w.path {
+					t.Errorf("warning %d path = %q, want %q", i, got.Path, w.path)
+				}
+				for _, phrase := range w.phrases {
+					if !strings.Contains(got.Message, phrase) {
+						t.Errorf("warning %d message = %q, want it to contain %q", i, got.Message, phrase)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestUCS2TemplateReport(t *testing.T) {
+	f, err := parseFixture(t, "warnings/ucs2-template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := f.Businesses[0].Templates
+
+	textBack := reports[0]
+	if textBack.Encoding != segment.UCS2 {
+		t.Errorf("text_back encoding = %s, want UCS-2 because of the emoji", textBack.Encoding)
+	}
+	// Normalize turns the apostrophe into ', so only the emoji remains, at the same offset.
+	if len(textBack.NonGSM) != 1 || textBack.NonGSM[0] != (segment.Char{Index: 26, Rune: '🙂'}) {
+		t.Errorf("text_back NonGSM = %v, want only the emoji at 26", textBack.NonGSM)
+	}
+
+	afterHours := reports[1]
+	if afterHours.Encoding != segment.GSM7 {
+		t.Errorf("after_hours encoding = %s, want GSM-7 once normalised", afterHours.Encoding)
+	}
+	if afterHours.NonGSM != nil {
+		t.Errorf("after_hours NonGSM = %v, want none", afterHours.NonGSM)
+	}
+}
+
+func TestWarningsDoNotHideErrors(t *testing.T) {
+	data := strings.Replace(readFixture(t, "warnings/ring-25.yaml"), "America/Chicago", "Mars/Olympus", 1)
+	f, err := Parse("textback.yaml", []byte(data), lookupTestEnv)
+	if err == nil {
+		t.Fatalf("Parse = %+v, want an error for the zone", f)
+	}
+	if issues := issuesOf(t, err); len(issues) != 1 || issues[0].Path != "businesses[0].time_zone" {
+		t.Errorf("issues = %v, want only the time_zone error", err)
+	}
+}
