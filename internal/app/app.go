@@ -14,9 +14,11 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
 	"github.com/textback/textback/internal/deliverylog"
+	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
@@ -54,6 +56,7 @@ type App struct {
 	store  *store.Store
 	queue  *jobs.Queue
 	lane   *jobs.FastLane
+	bus    *broadcast.Bus
 	server *server.Server
 	ready  atomic.Bool
 }
@@ -98,6 +101,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	registry := providers.New(providers.Options{
 		HTTPClient: httpClient, Outbox: a.store, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 	})
+	dir := directory.New(opts.Clock)
+	a.bus = broadcast.New(a.store, a.log)
+	a.bus.Subscribe(broadcast.TopicSettings, func(string) { dir.Invalidate() })
 	workers := river.NewWorkers()
 	queue, err := jobs.New(a.store, jobs.Options{Logger: a.log, Workers: workers})
 	if err != nil {
@@ -107,16 +113,17 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.lane = jobs.NewFastLane(fastLaneSize, a.log)
 	sender := outbound.New(outbound.Options{
 		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock, FastLane: a.lane,
+		Directory: dir,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
-		ResultWait: opts.ResultWait,
+		ResultWait: opts.ResultWait, Directory: dir,
 	})
 	outbound.Register(workers, sender)
 	callflow.Register(workers, processor)
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
-		Processor: processor, FastLane: a.lane,
+		Processor: processor, FastLane: a.lane, Directory: dir,
 	})
 	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
@@ -134,14 +141,17 @@ func Migrate(ctx context.Context, s *store.Store, log *slog.Logger) error {
 // Start starts the job queue, then the HTTP server. When the server cannot start, the queue is
 // stopped again.
 func (a *App) Start(ctx context.Context) error {
-	if err := a.queue.Start(ctx); err != nil {
+	if err := a.bus.Start(ctx); err != nil {
 		return err
+	}
+	if err := a.queue.Start(ctx); err != nil {
+		return errors.Join(err, a.bus.Stop(ctx))
 	}
 	a.lane.Start(ctx)
 	if err := a.server.Start(ctx); err != nil {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), StopBudget)
 		defer cancel()
-		return errors.Join(err, a.queue.Stop(stopCtx))
+		return errors.Join(err, a.queue.Stop(stopCtx), a.bus.Stop(stopCtx))
 	}
 	a.ready.Store(true)
 	return nil
@@ -166,6 +176,9 @@ func (a *App) Stop(ctx context.Context) error {
 	a.lane.Stop(ctx)
 	if err := a.queue.Stop(ctx); err != nil {
 		errs = append(errs, err)
+	}
+	if err := a.bus.Stop(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("stop broadcast bus: %w", err))
 	}
 	if err := a.store.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close store: %w", err))

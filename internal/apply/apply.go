@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/manifest"
 	"github.com/textback/textback/internal/provider/sandbox"
 	"github.com/textback/textback/internal/store"
@@ -38,7 +39,8 @@ func Apply(ctx context.Context, s *store.Store, f *manifest.File) (Result, error
 				return err
 			}
 		}
-		return nil
+		// Running servers drop their cached settings once this commits.
+		return broadcast.Publish(ctx, tx, broadcast.TopicSettings, f.Name)
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("apply %s: %w", f.Name, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
@@ -38,6 +39,7 @@ type Processor struct {
 	log      *slog.Logger
 	clock    func() time.Time
 	wait     time.Duration
+	dir      *directory.Directory
 }
 
 // Options configures New.
@@ -51,6 +53,8 @@ type Options struct {
 	// ResultWait is how long to wait for a late answering-machine or screening result; zero
 	// means DefaultResultWait.
 	ResultWait time.Duration
+	// Directory caches settings; nil makes a private cache.
+	Directory *directory.Directory
 }
 
 // New returns a Processor.
@@ -61,9 +65,12 @@ func New(opts Options) *Processor {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
+	if opts.Directory == nil {
+		opts.Directory = directory.New(opts.Clock)
+	}
 	return &Processor{
 		store: opts.Store, queue: opts.Queue, sender: opts.Sender, webhooks: opts.Webhooks,
-		log: opts.Logger, clock: opts.Clock, wait: opts.ResultWait,
+		log: opts.Logger, clock: opts.Clock, wait: opts.ResultWait, dir: opts.Directory,
 	}
 }
 

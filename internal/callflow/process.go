@@ -19,6 +19,12 @@ import (
 // milliseconds; River's backoff makes five attempts span about two minutes.
 const orphanAttempts = 5
 
+// The fast lane retries an event whose call is not recorded yet this many times, this far apart.
+const (
+	fastLaneRetries    = 5
+	fastLaneRetryDelay = 40 * time.Millisecond
+)
+
 // errCallNotSeen means an event refers to a call whose first webhook was not applied yet.
 var errCallNotSeen = errors.New("call not recorded yet")
 
@@ -46,19 +52,32 @@ func (p *Processor) Process(ctx context.Context, id store.WebhookID, attempt int
 	log := p.log.With(slog.Int64("webhook_id", int64(w.ID)), slog.String("event", string(ev.Type)),
 		slog.String("call_sid", ev.CallID))
 	var result string
-	err = p.store.InTx(ctx, func(tx *store.Tx) error {
-		// The fast lane and the webhook's job may both get here; the first to commit wins.
-		current, err := tx.GetWebhook(ctx, w.ID)
-		if err != nil || !current.ProcessedAt.IsZero() {
-			result = "applied before"
-			return err
+	apply := func() error {
+		return p.store.InTx(ctx, func(tx *store.Tx) error {
+			// The fast lane and the webhook's job may both get here; the first to commit wins.
+			current, err := tx.GetWebhook(ctx, w.ID)
+			if err != nil || !current.ProcessedAt.IsZero() {
+				result = "applied before"
+				return err
+			}
+			result, err = p.apply(ctx, tx, w, ev)
+			if err != nil {
+				return err
+			}
+			return tx.MarkWebhookProcessed(ctx, w.ID, result)
+		})
+	}
+	err = apply()
+	// In the fast lane, an event about the forwarded leg can overtake the call's first webhook by
+	// a few milliseconds; waiting briefly here saves a retry seconds later.
+	for i := 0; attempt == 0 && i < fastLaneRetries && errors.Is(err, errCallNotSeen); i++ {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(fastLaneRetryDelay):
 		}
-		result, err = p.apply(ctx, tx, w, ev)
-		if err != nil {
-			return err
-		}
-		return tx.MarkWebhookProcessed(ctx, w.ID, result)
-	})
+		err = apply()
+	}
 	if errors.Is(err, errCallNotSeen) {
 		if attempt < orphanAttempts {
 			return err
@@ -172,11 +191,11 @@ func (p *Processor) applyForwardedLeg(ctx context.Context, tx *store.Tx, w store
 	if err != nil {
 		return "", err
 	}
-	number, err := tx.GetNumber(ctx, call.NumberID)
+	number, err := p.dir.Number(ctx, tx, call.NumberID)
 	if err != nil {
 		return "", err
 	}
-	business, err := tx.GetBusiness(ctx, call.BusinessID)
+	business, err := p.dir.Business(ctx, tx, call.BusinessID)
 	if err != nil {
 		return "", err
 	}
@@ -189,12 +208,7 @@ func (p *Processor) route(ctx context.Context, tx *store.Tx, to string) (store.N
 	if err != nil {
 		return store.Number{}, store.Business{}, fmt.Errorf("route %q: %w", to, store.ErrNotFound)
 	}
-	number, err := tx.GetNumberByE164(ctx, n.E164)
-	if err != nil {
-		return store.Number{}, store.Business{}, err
-	}
-	business, err := tx.GetBusiness(ctx, number.BusinessID)
-	return number, business, err
+	return p.dir.Route(ctx, tx, n.E164)
 }
 
 // evaluate decides the call when the facts allow, queues its text back when it was missed, and
@@ -249,11 +263,11 @@ func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
 		if err != nil || !call.DecidedAt.IsZero() {
 			return err
 		}
-		number, err := tx.GetNumber(ctx, call.NumberID)
+		number, err := p.dir.Number(ctx, tx, call.NumberID)
 		if err != nil {
 			return err
 		}
-		business, err := tx.GetBusiness(ctx, call.BusinessID)
+		business, err := p.dir.Business(ctx, tx, call.BusinessID)
 		if err != nil {
 			return err
 		}

@@ -59,11 +59,11 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 		log.Info("text held at send time", slog.String("reason", failed.Detail))
 		return s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", failed.Detail)
 	}
-	number, err := s.store.GetNumber(ctx, msg.NumberID)
+	number, err := s.dir.Number(ctx, s.store, msg.NumberID)
 	if err != nil {
 		return s.requeue(ctx, msg, "", err)
 	}
-	prov, err := s.store.GetProvider(ctx, number.ProviderID)
+	prov, err := s.dir.Provider(ctx, s.store, number.ProviderID)
 	if err != nil {
 		return s.requeue(ctx, msg, "", err)
 	}

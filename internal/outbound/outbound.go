@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
@@ -56,6 +57,7 @@ type Sender struct {
 	clock    func() time.Time
 	limits   Limits
 	lane     *jobs.FastLane
+	dir      *directory.Directory
 }
 
 // Options configures New.
@@ -69,6 +71,8 @@ type Options struct {
 	// FastLane, when set, sends each queued text as soon as its transaction commits; the
 	// delivery job then waits jobs.FastLaneGrace as a backstop.
 	FastLane *jobs.FastLane
+	// Directory caches numbers and provider accounts; nil makes a private cache.
+	Directory *directory.Directory
 }
 
 // New returns a Sender.
@@ -82,8 +86,11 @@ func New(opts Options) *Sender {
 	if opts.Limits == (Limits{}) {
 		opts.Limits = DefaultLimits
 	}
+	if opts.Directory == nil {
+		opts.Directory = directory.New(opts.Clock)
+	}
 	return &Sender{
 		store: opts.Store, queue: opts.Queue, adapters: opts.Adapters,
-		log: opts.Logger, clock: opts.Clock, limits: opts.Limits, lane: opts.FastLane,
+		log: opts.Logger, clock: opts.Clock, limits: opts.Limits, lane: opts.FastLane, dir: opts.Directory,
 	}
 }

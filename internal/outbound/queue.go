@@ -42,25 +42,23 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 	if err != nil {
 		return store.Message{}, fmt.Errorf("queue text: %w", err)
 	}
-	number, err := tx.GetNumber(ctx, req.NumberID)
+	number, err := s.dir.Number(ctx, tx, req.NumberID)
 	if err != nil {
 		return store.Message{}, fmt.Errorf("queue text to contact %d: %w", contact.ID, err)
 	}
 	body := segment.Normalize(strings.TrimSpace(req.Body))
 	details := req.Details
-	earlier, err := tx.CountOutboundSince(ctx, req.BusinessID, contact.ID, time.Time{})
+	now := s.clock()
+	counts, err := tx.CountOutbound(ctx, req.BusinessID, contact.ID, now.Add(-time.Hour), now.Add(-24*time.Hour))
 	if err != nil {
 		return store.Message{}, err
 	}
-	if earlier == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
+	if counts.Total == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
 		body += " " + msgtemplate.OptOutSuffix
 		details.OptOut = true
 	}
 	count := segment.Count(body)
-	checks, err := s.checks(ctx, tx, contact, body, count)
-	if err != nil {
-		return store.Message{}, err
-	}
+	checks := s.checks(contact, counts, body, count)
 	details.Checks = checks
 	status, hold := store.StatusQueued, ""
 	if failed := firstFailed(checks); failed != nil {
@@ -115,19 +113,9 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 }
 
 // checks runs the queue-time checks on the outbound path, in order, recording every result.
-func (s *Sender) checks(
-	ctx context.Context, tx *store.Tx, contact store.Contact, body string, count segment.Result,
-) ([]store.Check, error) {
+func (s *Sender) checks(contact store.Contact, counts store.OutboundCounts, body string, count segment.Result) []store.Check {
 	checks := recipientChecks(contact)
-	now := s.clock()
-	hour, err := tx.CountOutboundSince(ctx, contact.BusinessID, contact.ID, now.Add(-time.Hour))
-	if err != nil {
-		return nil, err
-	}
-	day, err := tx.CountOutboundSince(ctx, contact.BusinessID, contact.ID, now.Add(-24*time.Hour))
-	if err != nil {
-		return nil, err
-	}
+	hour, day := counts.LastHour, counts.LastDay
 	rate := store.Check{Name: "rate_limit", Passed: true,
 		Detail: fmt.Sprintf("%d in the last hour (limit %d), %d in 24 h (limit %d)", hour, s.limits.PerHour, day, s.limits.PerDay)}
 	if hour >= s.limits.PerHour || day >= s.limits.PerDay {
@@ -143,7 +131,7 @@ func (s *Sender) checks(
 		length.Passed = false
 		length.Detail = fmt.Sprintf("text too long: %d segments, the limit is %d", count.Segments, MaxSegments)
 	}
-	return append(checks, rate, length), nil
+	return append(checks, rate, length)
 }
 
 // recipientChecks are the checks about the recipient, run at queue time and again just before

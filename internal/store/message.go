@@ -256,14 +256,23 @@ func messageFromRow(row dbsqlc.Message) (Message, error) {
 	return m, nil
 }
 
-// CountOutboundSince counts the texts to a contact created at or after since that were not held
-// back. The zero since counts all of them.
-func (o ops) CountOutboundSince(ctx context.Context, business BusinessID, contact ContactID, since time.Time) (int, error) {
-	n, err := o.q.CountOutboundSince(ctx, dbsqlc.CountOutboundSinceParams{
-		BusinessID: int64(business), ContactID: nullInt(int64(contact)), Since: ts(since),
+// OutboundCounts counts a contact's texts that were not held back.
+type OutboundCounts struct {
+	Total    int // ever
+	LastHour int // created at or after the hour start given
+	LastDay  int // created at or after the day start given
+}
+
+// CountOutbound counts the texts to a contact that were not held back, in all and since
+// hourStart and dayStart.
+func (o ops) CountOutbound(
+	ctx context.Context, business BusinessID, contact ContactID, hourStart, dayStart time.Time,
+) (OutboundCounts, error) {
+	row, err := o.q.CountOutbound(ctx, dbsqlc.CountOutboundParams{
+		BusinessID: int64(business), ContactID: nullInt(int64(contact)), HourStart: ts(hourStart), DayStart: ts(dayStart),
 	})
 	if err != nil {
-		return 0, fmt.Errorf("count texts to contact %d: %w", contact, err)
+		return OutboundCounts{}, fmt.Errorf("count texts to contact %d: %w", contact, err)
 	}
-	return int(n), nil
+	return OutboundCounts{Total: int(row.Total), LastHour: int(row.LastHour), LastDay: int(row.LastDay)}, nil
 }

@@ -43,6 +43,7 @@ type Store struct {
 	db     *sql.DB
 	pool   *pgxpool.Pool // PostgreSQL only
 	target string        // the database as given, for messages; passwords removed
+	raw    string        // the database as given
 	log    *slog.Logger
 }
 
@@ -80,7 +81,7 @@ func Open(ctx context.Context, target string, opts Options) (*Store, error) {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	s := &Store{target: Redact(target), log: opts.Logger}
+	s := &Store{target: Redact(target), raw: target, log: opts.Logger}
 	s.now = opts.Clock
 	var err error
 	if IsPostgres(target) {
@@ -180,6 +181,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Pool returns the PostgreSQL connection pool, or nil on SQLite.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// TargetForTests returns the database name or URL as given to Open, password included, so that
+// a test can open a second connection to the same database.
+func (s *Store) TargetForTests() string { return s.raw }
 
 // Target returns the database name or URL with any password removed.
 func (s *Store) Target() string { return s.target }

@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/textback/textback/internal/callflow"
+	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
@@ -50,6 +51,7 @@ type Handler struct {
 	clock     func() time.Time
 	processor *callflow.Processor
 	lane      *jobs.FastLane
+	dir       *directory.Directory
 }
 
 // Options configures New.
@@ -66,6 +68,9 @@ type Options struct {
 	// its job then waits jobs.FastLaneGrace as a backstop.
 	Processor *callflow.Processor
 	FastLane  *jobs.FastLane
+	// Directory caches numbers and accounts. Nil makes a private cache, whose entries are only
+	// refreshed after directory.MaxAge.
+	Directory *directory.Directory
 }
 
 // New returns a Handler.
@@ -76,11 +81,15 @@ func New(opts Options) *Handler {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	return &Handler{
+	h := &Handler{
 		store: opts.Store, queue: opts.Queue, registry: opts.Registry,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), log: opts.Logger, clock: opts.Clock,
-		processor: opts.Processor, lane: opts.FastLane,
+		processor: opts.Processor, lane: opts.FastLane, dir: opts.Directory,
 	}
+	if h.dir == nil {
+		h.dir = directory.New(opts.Clock)
+	}
+	return h
 }
 
 // ServeHTTP handles one webhook.
@@ -161,7 +170,7 @@ func (h *Handler) authenticate(
 	if sid == "" {
 		return store.Provider{}, errors.New("webhook names no account")
 	}
-	candidates, err := h.store.ListProvidersByAccountSID(ctx, sid)
+	candidates, err := h.dir.Accounts(ctx, h.store, sid)
 	if err != nil {
 		return store.Provider{}, err
 	}
@@ -239,19 +248,19 @@ const (
 func (h *Handler) lookup(ctx context.Context, prov store.Provider, ev provider.Event) (store.Number, store.Business, bool) {
 	number, err := store.Number{}, store.ErrNotFound
 	if n, perr := phone.Parse(ev.To, "US"); perr == nil {
-		number, err = h.store.GetNumberByE164(ctx, n.E164)
+		number, err = h.dir.NumberByE164(ctx, h.store, n.E164)
 	}
 	if err != nil && ev.CallID != "" {
 		var call store.Call
 		call, err = h.store.GetCallByProviderID(ctx, prov.ID, ev.CallID)
 		if err == nil {
-			number, err = h.store.GetNumber(ctx, call.NumberID)
+			number, err = h.dir.Number(ctx, h.store, call.NumberID)
 		}
 	}
 	if err != nil {
 		return store.Number{}, store.Business{}, false
 	}
-	business, err := h.store.GetBusiness(ctx, number.BusinessID)
+	business, err := h.dir.Business(ctx, h.store, number.BusinessID)
 	return number, business, err == nil
 }
 

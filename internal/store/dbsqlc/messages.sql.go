@@ -62,25 +62,41 @@ func (q *Queries) ClaimMessage(ctx context.Context, arg ClaimMessageParams) (Mes
 	return i, err
 }
 
-const countOutboundSince = `-- name: CountOutboundSince :one
-SELECT count(*) FROM messages
+const countOutbound = `-- name: CountOutbound :one
+SELECT
+    count(*) AS total,
+    CAST(coalesce(sum(CASE WHEN created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
+    CAST(coalesce(sum(CASE WHEN created_at >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
+FROM messages
 WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound' AND status <> 'held'
-  AND created_at >= $3
 `
 
-type CountOutboundSinceParams struct {
+type CountOutboundParams struct {
 	BusinessID int64
 	ContactID  sql.NullInt64
-	Since      time.Time
+	HourStart  time.Time
+	DayStart   time.Time
 }
 
-// Counts texts to a contact that were not held back, created at or after since. The outbound path
-// uses it for the per-contact rate limit and to find the first text of a thread.
-func (q *Queries) CountOutboundSince(ctx context.Context, arg CountOutboundSinceParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countOutboundSince, arg.BusinessID, arg.ContactID, arg.Since)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+type CountOutboundRow struct {
+	Total    int64
+	LastHour int64
+	LastDay  int64
+}
+
+// Counts texts to a contact that were not held back: all of them, those created at or after
+// hour_start, and those created at or after day_start. The outbound path uses the counts for the
+// per-contact rate limit and to find the first text of a thread.
+func (q *Queries) CountOutbound(ctx context.Context, arg CountOutboundParams) (CountOutboundRow, error) {
+	row := q.db.QueryRowContext(ctx, countOutbound,
+		arg.BusinessID,
+		arg.ContactID,
+		arg.HourStart,
+		arg.DayStart,
+	)
+	var i CountOutboundRow
+	err := row.Scan(&i.Total, &i.LastHour, &i.LastDay)
+	return i, err
 }
 
 const getMessage = `-- name: GetMessage :one

@@ -41,9 +41,13 @@ SELECT * FROM messages WHERE call_id = $1 ORDER BY id;
 -- name: ListRecentMessages :many
 SELECT * FROM messages ORDER BY created_at DESC, id DESC LIMIT $1;
 
--- name: CountOutboundSince :one
--- Counts texts to a contact that were not held back, created at or after since. The outbound path
--- uses it for the per-contact rate limit and to find the first text of a thread.
-SELECT count(*) FROM messages
-WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound' AND status <> 'held'
-  AND created_at >= sqlc.arg(since);
+-- name: CountOutbound :one
+-- Counts texts to a contact that were not held back: all of them, those created at or after
+-- hour_start, and those created at or after day_start. The outbound path uses the counts for the
+-- per-contact rate limit and to find the first text of a thread.
+SELECT
+    count(*) AS total,
+    CAST(coalesce(sum(CASE WHEN created_at >= sqlc.arg(hour_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
+    CAST(coalesce(sum(CASE WHEN created_at >= sqlc.arg(day_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
+FROM messages
+WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound' AND status <> 'held';
