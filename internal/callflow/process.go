@@ -31,6 +31,16 @@ var errCallNotSeen = errors.New("call not recorded yet")
 // Process applies one stored webhook. It is idempotent: a webhook applied before is skipped, and
 // applying the same event twice changes nothing.
 func (p *Processor) Process(ctx context.Context, id store.WebhookID, attempt int) error {
+	return p.process(ctx, id, attempt, 0)
+}
+
+// ProcessNow applies a webhook just stored, ahead of its job, and deletes that job in the same
+// transaction when it succeeds.
+func (p *Processor) ProcessNow(ctx context.Context, id store.WebhookID, job int64) error {
+	return p.process(ctx, id, 0, job)
+}
+
+func (p *Processor) process(ctx context.Context, id store.WebhookID, attempt int, job int64) error {
 	w, err := p.store.GetWebhook(ctx, id)
 	if err != nil {
 		return err
@@ -231,7 +241,7 @@ func (p *Processor) evaluate(
 		}
 		opts := DecideCallArgs{}.InsertOpts()
 		opts.ScheduledAt = v.DecideBy
-		if err := p.queue.InsertTx(ctx, tx, DecideCallArgs{CallID: int64(call.ID)}, &opts); err != nil {
+		if _, err := p.queue.InsertTx(ctx, tx, DecideCallArgs{CallID: int64(call.ID)}, &opts); err != nil {
 			return "", err
 		}
 		return "recorded; deciding by " + v.DecideBy.UTC().Format(time.RFC3339), nil

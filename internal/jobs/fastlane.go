@@ -8,8 +8,8 @@ import (
 )
 
 // FastLaneGrace is how far in the future a job is scheduled when the fast lane is about to run
-// its work. The fast lane normally finishes within milliseconds, and the job then finds nothing
-// left to do; it runs the work itself only when the process died or the fast lane failed.
+// its work. The fast lane normally finishes within milliseconds and deletes the job; the job runs
+// only when the process died or the fast lane failed, and then finds what is left to do.
 const FastLaneGrace = 3 * time.Second
 
 // FastLane runs the work of just-committed jobs at once in this process, ahead of the queue.

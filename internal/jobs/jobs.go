@@ -26,6 +26,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/textback/textback/internal/store"
 )
@@ -50,9 +51,16 @@ const (
 	MaxWorkers = 100
 )
 
-// Inserter adds jobs inside a store transaction. The jobs become visible when it commits.
+// Inserter adds jobs inside a store transaction, where they become visible when it commits, and
+// deletes jobs whose work was done another way.
 type Inserter interface {
-	InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) error
+	// InsertTx adds a job in tx and returns its id. A unique job that already exists is not
+	// added again; its id is returned.
+	InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error)
+	// DeleteTx deletes a job in tx unless it is running or gone, which is not an error.
+	DeleteTx(ctx context.Context, tx *store.Tx, id int64) error
+	// Delete deletes a job unless it is running or gone, which is not an error.
+	Delete(ctx context.Context, id int64) error
 }
 
 // Queue is the job queue of one process: it inserts jobs and, once started, works them.
@@ -154,12 +162,32 @@ func Migrate(ctx context.Context, s *store.Store, log *slog.Logger) error {
 	return nil
 }
 
-// InsertTx adds a job in tx.
-func (q *Queue) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) error {
-	if _, err := q.insert.InsertTx(ctx, tx.SQL(), args, opts); err != nil {
-		return fmt.Errorf("insert %s job: %w", args.Kind(), err)
+// InsertTx adds a job in tx and returns its id.
+func (q *Queue) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
+	res, err := q.insert.InsertTx(ctx, tx.SQL(), args, opts)
+	if err != nil {
+		return 0, fmt.Errorf("insert %s job: %w", args.Kind(), err)
 	}
-	return nil
+	return res.Job.ID, nil
+}
+
+// DeleteTx deletes the job in tx unless it is running or gone.
+func (q *Queue) DeleteTx(ctx context.Context, tx *store.Tx, id int64) error {
+	_, err := q.insert.JobDeleteTx(ctx, tx.SQL(), id)
+	return ignoreGone(id, err)
+}
+
+// Delete deletes the job unless it is running or gone.
+func (q *Queue) Delete(ctx context.Context, id int64) error {
+	_, err := q.insert.JobDelete(ctx, id)
+	return ignoreGone(id, err)
+}
+
+func ignoreGone(id int64, err error) error {
+	if err == nil || errors.Is(err, rivertype.ErrJobRunning) || errors.Is(err, rivertype.ErrNotFound) {
+		return nil
+	}
+	return fmt.Errorf("delete job %d: %w", id, err)
 }
 
 // Start begins working jobs. It fails on an insert-only queue.

@@ -30,6 +30,22 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	return w.sender.deliver(ctx, store.MessageID(job.Args.MessageID), job.Attempt >= job.MaxAttempts)
 }
 
+// deliverNow sends a message just queued, ahead of its delivery job, and deletes the job once the
+// message has left the queue for good.
+func (s *Sender) deliverNow(ctx context.Context, id store.MessageID, job int64) error {
+	if err := s.deliver(ctx, id, false); err != nil {
+		return err
+	}
+	m, err := s.store.GetMessage(ctx, id)
+	if err != nil {
+		return err
+	}
+	if m.Status == store.StatusQueued || m.Status == store.StatusSending {
+		return nil
+	}
+	return s.queue.Delete(ctx, job)
+}
+
 // deliver sends one message. lastAttempt marks the message failed instead of leaving it queued
 // when this attempt fails too.
 func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bool) error {

@@ -99,14 +99,17 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 		o := DeliverArgs{}.InsertOpts()
 		o.ScheduledAt = time.Now().Add(jobs.FastLaneGrace)
 		opts = &o
+	}
+	job, err := s.queue.InsertTx(ctx, tx, DeliverArgs{MessageID: int64(msg.ID)}, opts)
+	if err != nil {
+		return store.Message{}, fmt.Errorf("queue text %d: %w", msg.ID, err)
+	}
+	if s.lane.Enabled() {
 		tx.AfterCommit(func() {
 			s.lane.Go(DeliverArgs{}.Kind(), func(ctx context.Context) error {
-				return s.deliver(ctx, msg.ID, false)
+				return s.deliverNow(ctx, msg.ID, job)
 			})
 		})
-	}
-	if err := s.queue.InsertTx(ctx, tx, DeliverArgs{MessageID: int64(msg.ID)}, opts); err != nil {
-		return store.Message{}, fmt.Errorf("queue text %d: %w", msg.ID, err)
 	}
 	s.log.Info("text queued", append(attrs, slog.Int("segments", count.Segments))...)
 	return msg, nil

@@ -131,7 +131,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ProviderID: prov.ID, Route: path + "/" + route, EventKey: ev.Key, URL: wh.URL,
 		Header: keptHeaders(wh.Header), Body: body, ReceivedAt: wh.ReceivedAt,
 	}
-	id, inserted, err := h.save(ctx, stored)
+	id, jobID, inserted, err := h.save(ctx, stored)
 	if err != nil {
 		log.Error("webhook not stored", slog.String("error", err.Error()))
 		http.Error(w, "could not store webhook, retry later", http.StatusServiceUnavailable)
@@ -154,7 +154,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(resp.Body)
 	if inserted && h.fastLane() {
 		h.lane.Go(callflow.ProcessWebhookArgs{}.Kind(), func(ctx context.Context) error {
-			return h.processor.Process(ctx, id, 0)
+			return h.processor.ProcessNow(ctx, id, jobID)
 		})
 	}
 }
@@ -192,10 +192,8 @@ func (h *Handler) authenticate(
 
 // save stores the webhook and its processing job in one transaction. It reports false for a
 // webhook stored before.
-func (h *Handler) save(ctx context.Context, w store.Webhook) (store.WebhookID, bool, error) {
-	var id store.WebhookID
-	var inserted bool
-	err := h.store.InTx(ctx, func(tx *store.Tx) error {
+func (h *Handler) save(ctx context.Context, w store.Webhook) (id store.WebhookID, jobID int64, inserted bool, err error) {
+	err = h.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		id, inserted, err = tx.InsertWebhook(ctx, w)
 		if err != nil || !inserted {
@@ -207,9 +205,10 @@ func (h *Handler) save(ctx context.Context, w store.Webhook) (store.WebhookID, b
 			o.ScheduledAt = time.Now().Add(jobs.FastLaneGrace)
 			opts = &o
 		}
-		return h.queue.InsertTx(ctx, tx, callflow.ProcessWebhookArgs{WebhookID: int64(id)}, opts)
+		jobID, err = h.queue.InsertTx(ctx, tx, callflow.ProcessWebhookArgs{WebhookID: int64(id)}, opts)
+		return err
 	})
-	return id, inserted, err
+	return id, jobID, inserted, err
 }
 
 // respond renders the provider's answer. For calls it needs the business's plan, read from the
