@@ -31,10 +31,11 @@ const (
 	caller         = "+12025550143"
 )
 
-// harness is a running textback on a fresh database with a fake Twilio API.
+// harness is one or more running textback instances on a fresh database with a fake Twilio API.
 type harness struct {
 	t     testing.TB
 	app   *app.App
+	apps  []*app.App
 	store *store.Store
 	fake  *twiliotest.Server
 	seq   atomic.Int64
@@ -62,6 +63,12 @@ func clockAt(start time.Time) func() time.Time {
 var openHours = time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)
 
 func newHarness(t testing.TB, d store.Dialect, setup numberSetup, fakeOpts ...twiliotest.Option) *harness {
+	t.Helper()
+	return newCluster(t, d, 1, setup, fakeOpts...)
+}
+
+// newCluster starts instances textback processes on one database.
+func newCluster(t testing.TB, d store.Dialect, instances int, setup numberSetup, fakeOpts ...twiliotest.Option) *harness {
 	t.Helper()
 	if setup.mode == "" {
 		setup.mode = store.ModeDial
@@ -108,17 +115,27 @@ func newHarness(t testing.TB, d store.Dialect, setup numberSetup, fakeOpts ...tw
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Start(ctx); err != nil {
-		t.Fatalf("start app: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := a.Stop(ctx); err != nil {
-			t.Errorf("stop app: %v", err)
+	apps := []*app.App{a}
+	for range instances - 1 {
+		other, err := app.New(ctx, cfg, app.Options{NoDemo: true, ResultWait: time.Second, Clock: clockAt(openHours)})
+		if err != nil {
+			t.Fatalf("new app: %v", err)
 		}
-	})
-	return &harness{t: t, app: a, store: s, fake: fake}
+		apps = append(apps, other)
+	}
+	for _, a := range apps {
+		if err := a.Start(ctx); err != nil {
+			t.Fatalf("start app: %v", err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := a.Stop(ctx); err != nil {
+				t.Errorf("stop app: %v", err)
+			}
+		})
+	}
+	return &harness{t: t, app: a, apps: apps, store: s, fake: fake}
 }
 
 // newCallSID returns a distinct call id for this harness.
@@ -134,7 +151,18 @@ func (h *harness) post(route string, form url.Values) (int, string) {
 
 func (h *harness) postSigned(route string, form url.Values, signature string) (int, string) {
 	h.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, "http://"+h.app.Addr()+"/webhooks/twilio/"+route, strings.NewReader(form.Encode()))
+	return h.postSignedTo(h.app, route, form, signature)
+}
+
+// postTo sends a signed webhook to instance i.
+func (h *harness) postTo(i int, route string, form url.Values) (int, string) {
+	h.t.Helper()
+	return h.postSignedTo(h.apps[i], route, form, twilio.Sign(h.fake.AuthToken, publicURL+"/webhooks/twilio/"+route, form))
+}
+
+func (h *harness) postSignedTo(a *app.App, route string, form url.Values, signature string) (int, string) {
+	h.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, "http://"+a.Addr()+"/webhooks/twilio/"+route, strings.NewReader(form.Encode()))
 	if err != nil {
 		h.t.Fatal(err)
 	}
