@@ -22,6 +22,7 @@ import (
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
+	"github.com/textback/textback/internal/retention"
 	"github.com/textback/textback/internal/server"
 	"github.com/textback/textback/internal/store"
 	"github.com/textback/textback/internal/webhook"
@@ -105,7 +106,11 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.bus = broadcast.New(a.store, a.log)
 	a.bus.Subscribe(broadcast.TopicSettings, func(string) { dir.Invalidate() })
 	workers := river.NewWorkers()
-	queue, err := jobs.New(a.store, jobs.Options{Logger: a.log, Workers: workers})
+	var periodic []*river.PeriodicJob
+	if prune := retention.Register(workers, a.store, a.cfg.Retention, opts.Clock, a.log); prune != nil {
+		periodic = append(periodic, prune)
+	}
+	queue, err := jobs.New(a.store, jobs.Options{Logger: a.log, Workers: workers, PeriodicJobs: periodic})
 	if err != nil {
 		return err
 	}
@@ -154,6 +159,9 @@ func (a *App) Start(ctx context.Context) error {
 		return errors.Join(err, a.queue.Stop(stopCtx), a.bus.Stop(stopCtx))
 	}
 	a.ready.Store(true)
+	if err := a.checkProviders(ctx); err != nil {
+		a.log.Error("not ready", slog.String("error", err.Error()))
+	}
 	return nil
 }
 
@@ -192,6 +200,22 @@ func (a *App) checkReady(ctx context.Context) error {
 	}
 	if err := a.store.DB().PingContext(ctx); err != nil {
 		return fmt.Errorf("database unreachable: %w", err)
+	}
+	return a.checkProviders(ctx)
+}
+
+// checkProviders fails when a provider account has no auth token. Its webhooks would all be
+// rejected, so every call to its numbers would go unanswered by textback without a sign.
+func (a *App) checkProviders(ctx context.Context) error {
+	providers, err := a.store.ListProviders(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range providers {
+		if p.AuthToken == "" {
+			return fmt.Errorf("provider %s has no auth token, so its webhooks cannot be verified: "+
+				"set auth_token and run textback apply", p.Name)
+		}
 	}
 	return nil
 }

@@ -334,3 +334,28 @@ func TestForwardedCalls(t *testing.T) {
 		}
 	})
 }
+
+// A provider account without an auth token would reject every webhook; the health check says so.
+func TestHealthFailsWithoutAuthToken(t *testing.T) {
+	h := newHarness(t, store.SQLite, numberSetup{})
+	get := func() (int, string) {
+		resp, err := http.Get("http://" + h.app.Addr() + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode, readAll(resp)
+	}
+	if status, body := get(); status != http.StatusOK {
+		t.Fatalf("healthy server answered %d: %s", status, body)
+	}
+	if _, err := h.store.UpsertProvider(context.Background(), store.Provider{
+		Name: "twilio-second", Kind: "twilio", AccountSID: "AC00000000000000000000000000000009",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := get()
+	if status != http.StatusServiceUnavailable || !strings.Contains(body, "twilio-second has no auth token") {
+		t.Errorf("health answered %d %q, want 503 naming the provider", status, body)
+	}
+}

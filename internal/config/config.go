@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/textback/textback/internal/store"
 )
@@ -23,6 +24,8 @@ import (
 const (
 	DefaultAddr = "127.0.0.1:8080"
 	DefaultDB   = "./textback.db"
+	// DefaultRetention keeps raw webhooks and the delivery log for 90 days.
+	DefaultRetention = 90 * 24 * time.Hour
 )
 
 // Config is the bootstrap configuration.
@@ -32,6 +35,8 @@ type Config struct {
 	PublicURL string // base URL providers call; defaults to http://Addr
 	LogLevel  string // debug, info, warn or error
 	LogFormat string // text or json
+	// Retention is how long raw webhooks and the delivery log are kept; 0 keeps them forever.
+	Retention time.Duration
 }
 
 // Env reads environment variables; tests pass their own.
@@ -55,6 +60,13 @@ func (c *Config) Register(fs *flag.FlagSet, env Env, which ...string) error {
 		case "public-url":
 			fs.StringVar(&c.PublicURL, "public-url", lookup(env, "TEXTBACK_PUBLIC_URL", ""),
 				"base URL the provider calls, used to check signatures and build links; default http://<addr> (env TEXTBACK_PUBLIC_URL)")
+		case "retention":
+			def, err := time.ParseDuration(lookup(env, "TEXTBACK_RETENTION", DefaultRetention.String()))
+			if err != nil {
+				return fmt.Errorf("invalid TEXTBACK_RETENTION: use a duration such as 2160h (90 days), or 0 to keep everything")
+			}
+			fs.DurationVar(&c.Retention, "retention", def,
+				"how long to keep raw webhooks and the delivery log, such as 2160h; 0 keeps them forever (env TEXTBACK_RETENTION)")
 		case "log":
 			fs.StringVar(&c.LogLevel, "log-level", lookup(env, "TEXTBACK_LOG_LEVEL", "info"),
 				"log level: debug, info, warn or error (env TEXTBACK_LOG_LEVEL)")
@@ -80,8 +92,9 @@ func (c *Config) Finish() error {
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
-			errs = append(errs, fmt.Errorf("invalid --public-url %q: use an absolute http or https URL without a query, such as https://hooks.example.com", c.PublicURL))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("invalid --public-url %q: use an absolute http or https URL without a query or fragment, such as https://hooks.example.com", c.PublicURL))
 		}
 		c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	}
@@ -89,6 +102,9 @@ func (c *Config) Finish() error {
 		if _, err := ParseLevel(c.LogLevel); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if c.Retention < 0 {
+		errs = append(errs, fmt.Errorf("invalid --retention %s: use a positive duration, or 0 to keep everything", c.Retention))
 	}
 	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("invalid --log-format %q: use text or json", c.LogFormat))
@@ -103,6 +119,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("db", store.Redact(c.DB)),
 		slog.String("public_url", c.PublicURL),
 		slog.String("log_level", c.LogLevel),
+		slog.Duration("retention", c.Retention),
 	)
 }
 

@@ -253,3 +253,45 @@ func TestWebhookDedupe(t *testing.T) {
 		}
 	})
 }
+
+func TestPruneBefore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		p, _, _ := seed(t, s)
+		old := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		recent := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		insert := func(key string, at time.Time, processed bool) {
+			id, _, err := s.InsertWebhook(ctx, store.Webhook{
+				ProviderID: p.ID, Route: "twilio/voice", EventKey: key, URL: "u", Header: map[string][]string{}, Body: []byte("b"), ReceivedAt: at,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if processed {
+				if err := s.MarkWebhookProcessed(ctx, id, "done"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		insert("old-done", old, true)
+		insert("old-pending", old, false)
+		insert("recent-done", recent, true)
+		if err := s.InsertExchange(ctx, store.Exchange{ProviderID: p.ID, Method: "POST", URL: "u", CreatedAt: old}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.PruneBefore(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Webhooks != 1 || res.Exchanges != 1 {
+			t.Errorf("pruned %+v, want 1 webhook and 1 delivery log entry", res)
+		}
+		for _, key := range []string{"old-pending", "recent-done"} {
+			if _, inserted, err := s.InsertWebhook(ctx, store.Webhook{
+				ProviderID: p.ID, Route: "r", EventKey: key, URL: "u", Header: map[string][]string{}, Body: []byte("b"), ReceivedAt: recent,
+			}); err != nil || inserted {
+				t.Errorf("webhook %s was pruned (re-insert succeeded: %v, %v)", key, inserted, err)
+			}
+		}
+	})
+}
