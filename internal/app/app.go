@@ -34,9 +34,10 @@ const StopBudget = 20 * time.Second
 // providerTimeout bounds one request to a provider's API, including connecting.
 const providerTimeout = 20 * time.Second
 
-// fastLaneSize bounds the webhooks and texts handled ahead of the queue at once. Beyond it, work
-// waits for the queue, which is slower by milliseconds but has no limit.
-const fastLaneSize = 64
+// fastLaneSize bounds the webhooks and texts handled ahead of the queue at once. Such work mostly
+// waits for the database, so the bound only guards memory (a few kilobytes each); beyond it, work
+// waits for its job, seconds later.
+const fastLaneSize = 1024
 
 // Options are the dependencies tests replace.
 type Options struct {

@@ -39,6 +39,8 @@ type harness struct {
 	store *store.Store
 	fake  *twiliotest.Server
 	seq   atomic.Int64
+	// client posts webhooks; it keeps enough idle connections for load tests.
+	client *http.Client
 }
 
 type numberSetup struct {
@@ -135,7 +137,9 @@ func newCluster(t testing.TB, d store.Dialect, instances int, setup numberSetup,
 			}
 		})
 	}
-	return &harness{t: t, app: a, apps: apps, store: s, fake: fake}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 256}}
+	t.Cleanup(client.CloseIdleConnections)
+	return &harness{t: t, app: a, apps: apps, store: s, fake: fake, client: client}
 }
 
 // newCallSID returns a distinct call id for this harness.
@@ -170,7 +174,7 @@ func (h *harness) postSignedTo(a *app.App, route string, form url.Values, signat
 	if signature != "" {
 		req.Header.Set("X-Twilio-Signature", signature)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.client.Do(req)
 	if err != nil {
 		h.t.Fatalf("post %s: %v", route, err)
 	}

@@ -6,10 +6,11 @@
 // transaction is a database/sql one, so inserts go through a second, insert-only River client on
 // River's database/sql driver, while the client that works jobs uses pgx and LISTEN/NOTIFY.
 //
-// River's defaults poll for new jobs every second and wait 100 ms between fetches. A missed call
-// must be texted within milliseconds, so the queue polls every PollInterval and fetches again after
-// FetchCooldown. On SQLite there is no LISTEN/NOTIFY, so the poll interval bounds the delay
-// between a webhook and its processing.
+// The hot path does not wait for the queue to poll: a webhook and its text are also handed to a
+// bounded in-process fast lane as soon as their transaction commits (see FastLane). The queue
+// itself works the jobs the fast lane could not finish, the jobs scheduled for later, and the
+// jobs of a process that died, so its poll settings trade a little of that latency for far less
+// database work than River's millisecond-level tuning would cost on SQLite.
 package jobs
 
 import (
@@ -32,15 +33,15 @@ import (
 )
 
 const (
-	// FetchCooldown is the least time between two fetches of available jobs. River's default
-	// (100 ms) would add up to that much to every text back under load.
-	FetchCooldown = 1 * time.Millisecond
-	// PollInterval is how often an idle queue looks for new jobs. On SQLite it bounds the time
-	// from a stored webhook to its processing; a poll is one indexed query.
-	PollInterval = 1 * time.Millisecond
+	// FetchCooldown is the least time between two fetches of available jobs.
+	FetchCooldown = 20 * time.Millisecond
+	// PollInterval is how often an idle queue looks for due jobs. On SQLite, where there is no
+	// LISTEN/NOTIFY, it bounds the delay of a job nobody else woke the queue for; River adds up
+	// to 10% of jitter.
+	PollInterval = 250 * time.Millisecond
 	// PostgresPollInterval is the fallback poll on PostgreSQL, where LISTEN/NOTIFY wakes the
 	// queue as soon as a job commits.
-	PostgresPollInterval = 250 * time.Millisecond
+	PostgresPollInterval = time.Second
 	// JobTimeout bounds one attempt of any job. Provider calls have their own shorter timeouts.
 	JobTimeout = 45 * time.Second
 	// RescueAfter is when a job left running by a dead process is retried. It must exceed

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"github.com/textback/textback/internal/store/dbsqlc"
 )
 
 //go:embed migrations/postgres/*.sql migrations/sqlite/*.sql
@@ -44,5 +46,17 @@ func (s *Store) Migrate(ctx context.Context) error {
 		s.log.Info("schema migration applied",
 			slog.String("migration", r.Source.Path), slog.Duration("duration", r.Duration))
 	}
-	return nil
+	return s.prepare(ctx)
+}
+
+// prepare prepares every query once the schema exists. SQLite otherwise parses each statement
+// again on every run, which costs more than running it.
+func (s *Store) prepare(ctx context.Context) error {
+	q, err := dbsqlc.Prepare(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("prepare queries on %s: %w", s.target, err)
+	}
+	old := s.q
+	s.q = q
+	return old.Close()
 }

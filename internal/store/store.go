@@ -21,7 +21,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	_ "modernc.org/sqlite" // the SQLite driver, wrapped in sqlitedriver.go
 
 	"github.com/textback/textback/internal/store/dbsqlc"
 )
@@ -33,6 +33,15 @@ const (
 	SQLite   Dialect = "sqlite"   // an embedded database file
 	Postgres Dialect = "postgres" // a PostgreSQL server
 )
+
+// DefaultPostgresConns is the size of the PostgreSQL connection pool unless the URL sets
+// pool_max_conns. pgx's default (four, or the CPU count) leaves webhooks waiting for a connection
+// while others wait on commits; thirty lets three instances stay inside PostgreSQL's default of
+// 100 connections.
+const DefaultPostgresConns = 30
+
+// minPostgresConns leaves room for the store, the job queue and the broadcast listener.
+const minPostgresConns = 6
 
 // ErrNotFound is returned when a requested row does not exist.
 var ErrNotFound = errors.New("not found")
@@ -127,7 +136,7 @@ func (s *Store) openSQLite(ctx context.Context, path string) error {
 		"_time_format=sqlite",
 		"_txlock=immediate",
 	}, "&")
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open(sqliteDriverName, dsn)
 	if err != nil {
 		return fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -147,6 +156,12 @@ func (s *Store) openPostgres(ctx context.Context, target string) error {
 	if err != nil {
 		return fmt.Errorf("open postgres %s: %w", s.target, err)
 	}
+	if !strings.Contains(target, "pool_max_conns") {
+		cfg.MaxConns = DefaultPostgresConns
+	}
+	if cfg.MaxConns < minPostgresConns {
+		return fmt.Errorf("open postgres %s: pool_max_conns must be at least %d", s.target, minPostgresConns)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("open postgres %s: %w", s.target, err)
@@ -157,6 +172,13 @@ func (s *Store) openPostgres(ctx context.Context, target string) error {
 	}
 	s.pool = pool
 	s.db = stdlib.OpenDBFromPool(pool)
+	// Each database/sql connection holds a pgx connection for its life. The job queue and the
+	// broadcast listener take theirs from the pgx pool directly, so database/sql may use only
+	// part of it. It also keeps two idle connections by default and closes the rest after each
+	// use, losing their prepared statements; it keeps all of its share instead.
+	sqlConns := int(cfg.MaxConns) * 2 / 3
+	s.db.SetMaxOpenConns(sqlConns)
+	s.db.SetMaxIdleConns(sqlConns)
 	return nil
 }
 
@@ -165,7 +187,7 @@ func (s *Store) Close() error {
 	if s.db == nil {
 		return nil
 	}
-	err := s.db.Close()
+	err := errors.Join(s.q.Close(), s.db.Close())
 	if s.pool != nil {
 		s.pool.Close()
 	}

@@ -15,7 +15,7 @@ SELECT count(*) FROM businesses
 `
 
 func (q *Queries) CountBusinesses(ctx context.Context) (int64, error) {
-	row := q.db.QueryRowContext(ctx, countBusinesses)
+	row := q.queryRow(ctx, q.countBusinessesStmt, countBusinesses)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
@@ -26,7 +26,7 @@ SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_bac
 `
 
 func (q *Queries) GetBusiness(ctx context.Context, id int64) (Business, error) {
-	row := q.db.QueryRowContext(ctx, getBusiness, id)
+	row := q.queryRow(ctx, q.getBusinessStmt, getBusiness, id)
 	var i Business
 	err := row.Scan(
 		&i.ID,
@@ -54,7 +54,7 @@ SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_bac
 `
 
 func (q *Queries) GetBusinessBySlug(ctx context.Context, slug string) (Business, error) {
-	row := q.db.QueryRowContext(ctx, getBusinessBySlug, slug)
+	row := q.queryRow(ctx, q.getBusinessBySlugStmt, getBusinessBySlug, slug)
 	var i Business
 	err := row.Scan(
 		&i.ID,
@@ -82,7 +82,7 @@ SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_bac
 `
 
 func (q *Queries) ListBusinesses(ctx context.Context) ([]Business, error) {
-	rows, err := q.db.QueryContext(ctx, listBusinesses)
+	rows, err := q.query(ctx, q.listBusinessesStmt, listBusinesses)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ type UpsertBusinessParams struct {
 }
 
 func (q *Queries) UpsertBusiness(ctx context.Context, arg UpsertBusinessParams) (Business, error) {
-	row := q.db.QueryRowContext(ctx, upsertBusiness,
+	row := q.queryRow(ctx, q.upsertBusinessStmt, upsertBusiness,
 		arg.Slug,
 		arg.Name,
 		arg.TimeZone,

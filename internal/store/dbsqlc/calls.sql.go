@@ -26,7 +26,7 @@ type DecideCallParams struct {
 
 // Records the outcome once: the update matches only while the call is undecided.
 func (q *Queries) DecideCall(ctx context.Context, arg DecideCallParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, decideCall,
+	result, err := q.exec(ctx, q.decideCallStmt, decideCall,
 		arg.ID,
 		arg.Outcome,
 		arg.OutcomeReason,
@@ -44,7 +44,7 @@ SELECT id, business_id, number_id, provider_id, provider_call_id, contact_id, fr
 `
 
 func (q *Queries) GetCall(ctx context.Context, id int64) (Call, error) {
-	row := q.db.QueryRowContext(ctx, getCall, id)
+	row := q.queryRow(ctx, q.getCallStmt, getCall, id)
 	var i Call
 	err := row.Scan(
 		&i.ID,
@@ -88,7 +88,7 @@ type GetCallByProviderCallIDParams struct {
 }
 
 func (q *Queries) GetCallByProviderCallID(ctx context.Context, arg GetCallByProviderCallIDParams) (Call, error) {
-	row := q.db.QueryRowContext(ctx, getCallByProviderCallID, arg.ProviderID, arg.ProviderCallID)
+	row := q.queryRow(ctx, q.getCallByProviderCallIDStmt, getCallByProviderCallID, arg.ProviderID, arg.ProviderCallID)
 	var i Call
 	err := row.Scan(
 		&i.ID,
@@ -146,7 +146,7 @@ type InsertCallParams struct {
 }
 
 func (q *Queries) InsertCall(ctx context.Context, arg InsertCallParams) (Call, error) {
-	row := q.db.QueryRowContext(ctx, insertCall,
+	row := q.queryRow(ctx, q.insertCallStmt, insertCall,
 		arg.BusinessID,
 		arg.NumberID,
 		arg.ProviderID,
@@ -205,7 +205,7 @@ type ListRecentCallsRow struct {
 }
 
 func (q *Queries) ListRecentCalls(ctx context.Context, limit int32) ([]ListRecentCallsRow, error) {
-	rows, err := q.db.QueryContext(ctx, listRecentCalls, limit)
+	rows, err := q.query(ctx, q.listRecentCallsStmt, listRecentCalls, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ type ListRecentCallsByBusinessRow struct {
 }
 
 func (q *Queries) ListRecentCallsByBusiness(ctx context.Context, arg ListRecentCallsByBusinessParams) ([]ListRecentCallsByBusinessRow, error) {
-	rows, err := q.db.QueryContext(ctx, listRecentCallsByBusiness, arg.BusinessID, arg.Limit)
+	rows, err := q.query(ctx, q.listRecentCallsByBusinessStmt, listRecentCallsByBusiness, arg.BusinessID, arg.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +337,7 @@ type SetCallAnsweredByParams struct {
 }
 
 func (q *Queries) SetCallAnsweredBy(ctx context.Context, arg SetCallAnsweredByParams) error {
-	_, err := q.db.ExecContext(ctx, setCallAnsweredBy, arg.ID, arg.AnsweredBy, arg.UpdatedAt)
+	_, err := q.exec(ctx, q.setCallAnsweredByStmt, setCallAnsweredBy, arg.ID, arg.AnsweredBy, arg.UpdatedAt)
 	return err
 }
 
@@ -353,7 +353,7 @@ type SetCallDialResultParams struct {
 }
 
 func (q *Queries) SetCallDialResult(ctx context.Context, arg SetCallDialResultParams) error {
-	_, err := q.db.ExecContext(ctx, setCallDialResult,
+	_, err := q.exec(ctx, q.setCallDialResultStmt, setCallDialResult,
 		arg.ID,
 		arg.DialStatus,
 		arg.DialDuration,
@@ -373,7 +373,7 @@ type SetCallScreenDigitsParams struct {
 }
 
 func (q *Queries) SetCallScreenDigits(ctx context.Context, arg SetCallScreenDigitsParams) error {
-	_, err := q.db.ExecContext(ctx, setCallScreenDigits, arg.ID, arg.ScreenDigits, arg.UpdatedAt)
+	_, err := q.exec(ctx, q.setCallScreenDigitsStmt, setCallScreenDigits, arg.ID, arg.ScreenDigits, arg.UpdatedAt)
 	return err
 }
 
@@ -389,7 +389,7 @@ type SetCallStatusParams struct {
 }
 
 func (q *Queries) SetCallStatus(ctx context.Context, arg SetCallStatusParams) error {
-	_, err := q.db.ExecContext(ctx, setCallStatus,
+	_, err := q.exec(ctx, q.setCallStatusStmt, setCallStatus,
 		arg.ID,
 		arg.CallStatus,
 		arg.EndedAt,
@@ -413,7 +413,7 @@ type SetCallTextBackParams struct {
 }
 
 func (q *Queries) SetCallTextBack(ctx context.Context, arg SetCallTextBackParams) error {
-	_, err := q.db.ExecContext(ctx, setCallTextBack,
+	_, err := q.exec(ctx, q.setCallTextBackStmt, setCallTextBack,
 		arg.ID,
 		arg.ContactID,
 		arg.TextBack,

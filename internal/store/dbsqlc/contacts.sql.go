@@ -27,7 +27,7 @@ type ClaimTextBackWindowParams struct {
 // Claims the contact's text-back window atomically: the update matches only when no text back
 // went out after the cutoff, so two concurrent claims for one contact cannot both succeed.
 func (q *Queries) ClaimTextBackWindow(ctx context.Context, arg ClaimTextBackWindowParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, claimTextBackWindow,
+	result, err := q.exec(ctx, q.claimTextBackWindowStmt, claimTextBackWindow,
 		arg.Now,
 		arg.BusinessID,
 		arg.ID,
@@ -49,7 +49,7 @@ type GetContactParams struct {
 }
 
 func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (Contact, error) {
-	row := q.db.QueryRowContext(ctx, getContact, arg.BusinessID, arg.ID)
+	row := q.queryRow(ctx, q.getContactStmt, getContact, arg.BusinessID, arg.ID)
 	var i Contact
 	err := row.Scan(
 		&i.ID,
@@ -77,7 +77,7 @@ type GetContactByE164Params struct {
 }
 
 func (q *Queries) GetContactByE164(ctx context.Context, arg GetContactByE164Params) (Contact, error) {
-	row := q.db.QueryRowContext(ctx, getContactByE164, arg.BusinessID, arg.E164)
+	row := q.queryRow(ctx, q.getContactByE164Stmt, getContactByE164, arg.BusinessID, arg.E164)
 	var i Contact
 	err := row.Scan(
 		&i.ID,
@@ -107,7 +107,7 @@ type SetContactOptedOutParams struct {
 }
 
 func (q *Queries) SetContactOptedOut(ctx context.Context, arg SetContactOptedOutParams) error {
-	_, err := q.db.ExecContext(ctx, setContactOptedOut, arg.BusinessID, arg.ID, arg.OptedOutAt)
+	_, err := q.exec(ctx, q.setContactOptedOutStmt, setContactOptedOut, arg.BusinessID, arg.ID, arg.OptedOutAt)
 	return err
 }
 
@@ -124,7 +124,7 @@ type SetContactSMSBlockedParams struct {
 }
 
 func (q *Queries) SetContactSMSBlocked(ctx context.Context, arg SetContactSMSBlockedParams) error {
-	_, err := q.db.ExecContext(ctx, setContactSMSBlocked,
+	_, err := q.exec(ctx, q.setContactSMSBlockedStmt, setContactSMSBlocked,
 		arg.BusinessID,
 		arg.ID,
 		arg.SmsBlocked,
@@ -147,7 +147,7 @@ type UpsertContactParams struct {
 }
 
 func (q *Queries) UpsertContact(ctx context.Context, arg UpsertContactParams) (Contact, error) {
-	row := q.db.QueryRowContext(ctx, upsertContact, arg.BusinessID, arg.E164, arg.CreatedAt)
+	row := q.queryRow(ctx, q.upsertContactStmt, upsertContact, arg.BusinessID, arg.E164, arg.CreatedAt)
 	var i Contact
 	err := row.Scan(
 		&i.ID,

@@ -7,6 +7,7 @@ package dbsqlc
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,588 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.claimMessageStmt, err = db.PrepareContext(ctx, claimMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimMessage: %w", err)
+	}
+	if q.claimTextBackWindowStmt, err = db.PrepareContext(ctx, claimTextBackWindow); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimTextBackWindow: %w", err)
+	}
+	if q.countBusinessesStmt, err = db.PrepareContext(ctx, countBusinesses); err != nil {
+		return nil, fmt.Errorf("error preparing query CountBusinesses: %w", err)
+	}
+	if q.countOutboundStmt, err = db.PrepareContext(ctx, countOutbound); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOutbound: %w", err)
+	}
+	if q.decideCallStmt, err = db.PrepareContext(ctx, decideCall); err != nil {
+		return nil, fmt.Errorf("error preparing query DecideCall: %w", err)
+	}
+	if q.deleteExchangesBeforeStmt, err = db.PrepareContext(ctx, deleteExchangesBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExchangesBefore: %w", err)
+	}
+	if q.deleteProcessedWebhooksBeforeStmt, err = db.PrepareContext(ctx, deleteProcessedWebhooksBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteProcessedWebhooksBefore: %w", err)
+	}
+	if q.deleteSandboxMessagesBeforeStmt, err = db.PrepareContext(ctx, deleteSandboxMessagesBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSandboxMessagesBefore: %w", err)
+	}
+	if q.findSandboxMessageStmt, err = db.PrepareContext(ctx, findSandboxMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query FindSandboxMessage: %w", err)
+	}
+	if q.getBusinessStmt, err = db.PrepareContext(ctx, getBusiness); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBusiness: %w", err)
+	}
+	if q.getBusinessBySlugStmt, err = db.PrepareContext(ctx, getBusinessBySlug); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBusinessBySlug: %w", err)
+	}
+	if q.getCallStmt, err = db.PrepareContext(ctx, getCall); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCall: %w", err)
+	}
+	if q.getCallByProviderCallIDStmt, err = db.PrepareContext(ctx, getCallByProviderCallID); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCallByProviderCallID: %w", err)
+	}
+	if q.getContactStmt, err = db.PrepareContext(ctx, getContact); err != nil {
+		return nil, fmt.Errorf("error preparing query GetContact: %w", err)
+	}
+	if q.getContactByE164Stmt, err = db.PrepareContext(ctx, getContactByE164); err != nil {
+		return nil, fmt.Errorf("error preparing query GetContactByE164: %w", err)
+	}
+	if q.getMessageStmt, err = db.PrepareContext(ctx, getMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMessage: %w", err)
+	}
+	if q.getMessageByIdempotencyKeyStmt, err = db.PrepareContext(ctx, getMessageByIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMessageByIdempotencyKey: %w", err)
+	}
+	if q.getNumberStmt, err = db.PrepareContext(ctx, getNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query GetNumber: %w", err)
+	}
+	if q.getNumberByE164Stmt, err = db.PrepareContext(ctx, getNumberByE164); err != nil {
+		return nil, fmt.Errorf("error preparing query GetNumberByE164: %w", err)
+	}
+	if q.getProviderStmt, err = db.PrepareContext(ctx, getProvider); err != nil {
+		return nil, fmt.Errorf("error preparing query GetProvider: %w", err)
+	}
+	if q.getProviderByNameStmt, err = db.PrepareContext(ctx, getProviderByName); err != nil {
+		return nil, fmt.Errorf("error preparing query GetProviderByName: %w", err)
+	}
+	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
+	}
+	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
+	}
+	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
+	}
+	if q.insertProviderExchangeStmt, err = db.PrepareContext(ctx, insertProviderExchange); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertProviderExchange: %w", err)
+	}
+	if q.insertSandboxMessageStmt, err = db.PrepareContext(ctx, insertSandboxMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSandboxMessage: %w", err)
+	}
+	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
+	}
+	if q.listBusinessesStmt, err = db.PrepareContext(ctx, listBusinesses); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBusinesses: %w", err)
+	}
+	if q.listCallsPageStmt, err = db.PrepareContext(ctx, listCallsPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCallsPage: %w", err)
+	}
+	if q.listContactsPageStmt, err = db.PrepareContext(ctx, listContactsPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContactsPage: %w", err)
+	}
+	if q.listMessagesByCallStmt, err = db.PrepareContext(ctx, listMessagesByCall); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMessagesByCall: %w", err)
+	}
+	if q.listMessagesPageStmt, err = db.PrepareContext(ctx, listMessagesPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMessagesPage: %w", err)
+	}
+	if q.listNumbersByBusinessStmt, err = db.PrepareContext(ctx, listNumbersByBusiness); err != nil {
+		return nil, fmt.Errorf("error preparing query ListNumbersByBusiness: %w", err)
+	}
+	if q.listProvidersStmt, err = db.PrepareContext(ctx, listProviders); err != nil {
+		return nil, fmt.Errorf("error preparing query ListProviders: %w", err)
+	}
+	if q.listProvidersByAccountSIDStmt, err = db.PrepareContext(ctx, listProvidersByAccountSID); err != nil {
+		return nil, fmt.Errorf("error preparing query ListProvidersByAccountSID: %w", err)
+	}
+	if q.listRecentCallsStmt, err = db.PrepareContext(ctx, listRecentCalls); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRecentCalls: %w", err)
+	}
+	if q.listRecentCallsByBusinessStmt, err = db.PrepareContext(ctx, listRecentCallsByBusiness); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRecentCallsByBusiness: %w", err)
+	}
+	if q.listRecentMessagesStmt, err = db.PrepareContext(ctx, listRecentMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListRecentMessages: %w", err)
+	}
+	if q.markMessageFailedStmt, err = db.PrepareContext(ctx, markMessageFailed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkMessageFailed: %w", err)
+	}
+	if q.markMessageQueuedStmt, err = db.PrepareContext(ctx, markMessageQueued); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkMessageQueued: %w", err)
+	}
+	if q.markMessageSentStmt, err = db.PrepareContext(ctx, markMessageSent); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkMessageSent: %w", err)
+	}
+	if q.markWebhookProcessedStmt, err = db.PrepareContext(ctx, markWebhookProcessed); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkWebhookProcessed: %w", err)
+	}
+	if q.setCallAnsweredByStmt, err = db.PrepareContext(ctx, setCallAnsweredBy); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCallAnsweredBy: %w", err)
+	}
+	if q.setCallDialResultStmt, err = db.PrepareContext(ctx, setCallDialResult); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCallDialResult: %w", err)
+	}
+	if q.setCallScreenDigitsStmt, err = db.PrepareContext(ctx, setCallScreenDigits); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCallScreenDigits: %w", err)
+	}
+	if q.setCallStatusStmt, err = db.PrepareContext(ctx, setCallStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCallStatus: %w", err)
+	}
+	if q.setCallTextBackStmt, err = db.PrepareContext(ctx, setCallTextBack); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCallTextBack: %w", err)
+	}
+	if q.setContactOptedOutStmt, err = db.PrepareContext(ctx, setContactOptedOut); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactOptedOut: %w", err)
+	}
+	if q.setContactSMSBlockedStmt, err = db.PrepareContext(ctx, setContactSMSBlocked); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactSMSBlocked: %w", err)
+	}
+	if q.upsertBusinessStmt, err = db.PrepareContext(ctx, upsertBusiness); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertBusiness: %w", err)
+	}
+	if q.upsertContactStmt, err = db.PrepareContext(ctx, upsertContact); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertContact: %w", err)
+	}
+	if q.upsertNumberStmt, err = db.PrepareContext(ctx, upsertNumber); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertNumber: %w", err)
+	}
+	if q.upsertProviderStmt, err = db.PrepareContext(ctx, upsertProvider); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertProvider: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.claimMessageStmt != nil {
+		if cerr := q.claimMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimMessageStmt: %w", cerr)
+		}
+	}
+	if q.claimTextBackWindowStmt != nil {
+		if cerr := q.claimTextBackWindowStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimTextBackWindowStmt: %w", cerr)
+		}
+	}
+	if q.countBusinessesStmt != nil {
+		if cerr := q.countBusinessesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countBusinessesStmt: %w", cerr)
+		}
+	}
+	if q.countOutboundStmt != nil {
+		if cerr := q.countOutboundStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOutboundStmt: %w", cerr)
+		}
+	}
+	if q.decideCallStmt != nil {
+		if cerr := q.decideCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing decideCallStmt: %w", cerr)
+		}
+	}
+	if q.deleteExchangesBeforeStmt != nil {
+		if cerr := q.deleteExchangesBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExchangesBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteProcessedWebhooksBeforeStmt != nil {
+		if cerr := q.deleteProcessedWebhooksBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteProcessedWebhooksBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteSandboxMessagesBeforeStmt != nil {
+		if cerr := q.deleteSandboxMessagesBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSandboxMessagesBeforeStmt: %w", cerr)
+		}
+	}
+	if q.findSandboxMessageStmt != nil {
+		if cerr := q.findSandboxMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findSandboxMessageStmt: %w", cerr)
+		}
+	}
+	if q.getBusinessStmt != nil {
+		if cerr := q.getBusinessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBusinessStmt: %w", cerr)
+		}
+	}
+	if q.getBusinessBySlugStmt != nil {
+		if cerr := q.getBusinessBySlugStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBusinessBySlugStmt: %w", cerr)
+		}
+	}
+	if q.getCallStmt != nil {
+		if cerr := q.getCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCallStmt: %w", cerr)
+		}
+	}
+	if q.getCallByProviderCallIDStmt != nil {
+		if cerr := q.getCallByProviderCallIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCallByProviderCallIDStmt: %w", cerr)
+		}
+	}
+	if q.getContactStmt != nil {
+		if cerr := q.getContactStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getContactStmt: %w", cerr)
+		}
+	}
+	if q.getContactByE164Stmt != nil {
+		if cerr := q.getContactByE164Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getContactByE164Stmt: %w", cerr)
+		}
+	}
+	if q.getMessageStmt != nil {
+		if cerr := q.getMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMessageStmt: %w", cerr)
+		}
+	}
+	if q.getMessageByIdempotencyKeyStmt != nil {
+		if cerr := q.getMessageByIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMessageByIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.getNumberStmt != nil {
+		if cerr := q.getNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getNumberStmt: %w", cerr)
+		}
+	}
+	if q.getNumberByE164Stmt != nil {
+		if cerr := q.getNumberByE164Stmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getNumberByE164Stmt: %w", cerr)
+		}
+	}
+	if q.getProviderStmt != nil {
+		if cerr := q.getProviderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getProviderStmt: %w", cerr)
+		}
+	}
+	if q.getProviderByNameStmt != nil {
+		if cerr := q.getProviderByNameStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getProviderByNameStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookStmt != nil {
+		if cerr := q.getWebhookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
+		}
+	}
+	if q.insertCallStmt != nil {
+		if cerr := q.insertCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
+		}
+	}
+	if q.insertMessageStmt != nil {
+		if cerr := q.insertMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertMessageStmt: %w", cerr)
+		}
+	}
+	if q.insertProviderExchangeStmt != nil {
+		if cerr := q.insertProviderExchangeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertProviderExchangeStmt: %w", cerr)
+		}
+	}
+	if q.insertSandboxMessageStmt != nil {
+		if cerr := q.insertSandboxMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSandboxMessageStmt: %w", cerr)
+		}
+	}
+	if q.insertWebhookStmt != nil {
+		if cerr := q.insertWebhookStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertWebhookStmt: %w", cerr)
+		}
+	}
+	if q.listBusinessesStmt != nil {
+		if cerr := q.listBusinessesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBusinessesStmt: %w", cerr)
+		}
+	}
+	if q.listCallsPageStmt != nil {
+		if cerr := q.listCallsPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCallsPageStmt: %w", cerr)
+		}
+	}
+	if q.listContactsPageStmt != nil {
+		if cerr := q.listContactsPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContactsPageStmt: %w", cerr)
+		}
+	}
+	if q.listMessagesByCallStmt != nil {
+		if cerr := q.listMessagesByCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMessagesByCallStmt: %w", cerr)
+		}
+	}
+	if q.listMessagesPageStmt != nil {
+		if cerr := q.listMessagesPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMessagesPageStmt: %w", cerr)
+		}
+	}
+	if q.listNumbersByBusinessStmt != nil {
+		if cerr := q.listNumbersByBusinessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listNumbersByBusinessStmt: %w", cerr)
+		}
+	}
+	if q.listProvidersStmt != nil {
+		if cerr := q.listProvidersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listProvidersStmt: %w", cerr)
+		}
+	}
+	if q.listProvidersByAccountSIDStmt != nil {
+		if cerr := q.listProvidersByAccountSIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listProvidersByAccountSIDStmt: %w", cerr)
+		}
+	}
+	if q.listRecentCallsStmt != nil {
+		if cerr := q.listRecentCallsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRecentCallsStmt: %w", cerr)
+		}
+	}
+	if q.listRecentCallsByBusinessStmt != nil {
+		if cerr := q.listRecentCallsByBusinessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRecentCallsByBusinessStmt: %w", cerr)
+		}
+	}
+	if q.listRecentMessagesStmt != nil {
+		if cerr := q.listRecentMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listRecentMessagesStmt: %w", cerr)
+		}
+	}
+	if q.markMessageFailedStmt != nil {
+		if cerr := q.markMessageFailedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markMessageFailedStmt: %w", cerr)
+		}
+	}
+	if q.markMessageQueuedStmt != nil {
+		if cerr := q.markMessageQueuedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markMessageQueuedStmt: %w", cerr)
+		}
+	}
+	if q.markMessageSentStmt != nil {
+		if cerr := q.markMessageSentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markMessageSentStmt: %w", cerr)
+		}
+	}
+	if q.markWebhookProcessedStmt != nil {
+		if cerr := q.markWebhookProcessedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markWebhookProcessedStmt: %w", cerr)
+		}
+	}
+	if q.setCallAnsweredByStmt != nil {
+		if cerr := q.setCallAnsweredByStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCallAnsweredByStmt: %w", cerr)
+		}
+	}
+	if q.setCallDialResultStmt != nil {
+		if cerr := q.setCallDialResultStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCallDialResultStmt: %w", cerr)
+		}
+	}
+	if q.setCallScreenDigitsStmt != nil {
+		if cerr := q.setCallScreenDigitsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCallScreenDigitsStmt: %w", cerr)
+		}
+	}
+	if q.setCallStatusStmt != nil {
+		if cerr := q.setCallStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCallStatusStmt: %w", cerr)
+		}
+	}
+	if q.setCallTextBackStmt != nil {
+		if cerr := q.setCallTextBackStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCallTextBackStmt: %w", cerr)
+		}
+	}
+	if q.setContactOptedOutStmt != nil {
+		if cerr := q.setContactOptedOutStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactOptedOutStmt: %w", cerr)
+		}
+	}
+	if q.setContactSMSBlockedStmt != nil {
+		if cerr := q.setContactSMSBlockedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactSMSBlockedStmt: %w", cerr)
+		}
+	}
+	if q.upsertBusinessStmt != nil {
+		if cerr := q.upsertBusinessStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertBusinessStmt: %w", cerr)
+		}
+	}
+	if q.upsertContactStmt != nil {
+		if cerr := q.upsertContactStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertContactStmt: %w", cerr)
+		}
+	}
+	if q.upsertNumberStmt != nil {
+		if cerr := q.upsertNumberStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertNumberStmt: %w", cerr)
+		}
+	}
+	if q.upsertProviderStmt != nil {
+		if cerr := q.upsertProviderStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertProviderStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                                DBTX
+	tx                                *sql.Tx
+	claimMessageStmt                  *sql.Stmt
+	claimTextBackWindowStmt           *sql.Stmt
+	countBusinessesStmt               *sql.Stmt
+	countOutboundStmt                 *sql.Stmt
+	decideCallStmt                    *sql.Stmt
+	deleteExchangesBeforeStmt         *sql.Stmt
+	deleteProcessedWebhooksBeforeStmt *sql.Stmt
+	deleteSandboxMessagesBeforeStmt   *sql.Stmt
+	findSandboxMessageStmt            *sql.Stmt
+	getBusinessStmt                   *sql.Stmt
+	getBusinessBySlugStmt             *sql.Stmt
+	getCallStmt                       *sql.Stmt
+	getCallByProviderCallIDStmt       *sql.Stmt
+	getContactStmt                    *sql.Stmt
+	getContactByE164Stmt              *sql.Stmt
+	getMessageStmt                    *sql.Stmt
+	getMessageByIdempotencyKeyStmt    *sql.Stmt
+	getNumberStmt                     *sql.Stmt
+	getNumberByE164Stmt               *sql.Stmt
+	getProviderStmt                   *sql.Stmt
+	getProviderByNameStmt             *sql.Stmt
+	getWebhookStmt                    *sql.Stmt
+	insertCallStmt                    *sql.Stmt
+	insertMessageStmt                 *sql.Stmt
+	insertProviderExchangeStmt        *sql.Stmt
+	insertSandboxMessageStmt          *sql.Stmt
+	insertWebhookStmt                 *sql.Stmt
+	listBusinessesStmt                *sql.Stmt
+	listCallsPageStmt                 *sql.Stmt
+	listContactsPageStmt              *sql.Stmt
+	listMessagesByCallStmt            *sql.Stmt
+	listMessagesPageStmt              *sql.Stmt
+	listNumbersByBusinessStmt         *sql.Stmt
+	listProvidersStmt                 *sql.Stmt
+	listProvidersByAccountSIDStmt     *sql.Stmt
+	listRecentCallsStmt               *sql.Stmt
+	listRecentCallsByBusinessStmt     *sql.Stmt
+	listRecentMessagesStmt            *sql.Stmt
+	markMessageFailedStmt             *sql.Stmt
+	markMessageQueuedStmt             *sql.Stmt
+	markMessageSentStmt               *sql.Stmt
+	markWebhookProcessedStmt          *sql.Stmt
+	setCallAnsweredByStmt             *sql.Stmt
+	setCallDialResultStmt             *sql.Stmt
+	setCallScreenDigitsStmt           *sql.Stmt
+	setCallStatusStmt                 *sql.Stmt
+	setCallTextBackStmt               *sql.Stmt
+	setContactOptedOutStmt            *sql.Stmt
+	setContactSMSBlockedStmt          *sql.Stmt
+	upsertBusinessStmt                *sql.Stmt
+	upsertContactStmt                 *sql.Stmt
+	upsertNumberStmt                  *sql.Stmt
+	upsertProviderStmt                *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                                tx,
+		tx:                                tx,
+		claimMessageStmt:                  q.claimMessageStmt,
+		claimTextBackWindowStmt:           q.claimTextBackWindowStmt,
+		countBusinessesStmt:               q.countBusinessesStmt,
+		countOutboundStmt:                 q.countOutboundStmt,
+		decideCallStmt:                    q.decideCallStmt,
+		deleteExchangesBeforeStmt:         q.deleteExchangesBeforeStmt,
+		deleteProcessedWebhooksBeforeStmt: q.deleteProcessedWebhooksBeforeStmt,
+		deleteSandboxMessagesBeforeStmt:   q.deleteSandboxMessagesBeforeStmt,
+		findSandboxMessageStmt:            q.findSandboxMessageStmt,
+		getBusinessStmt:                   q.getBusinessStmt,
+		getBusinessBySlugStmt:             q.getBusinessBySlugStmt,
+		getCallStmt:                       q.getCallStmt,
+		getCallByProviderCallIDStmt:       q.getCallByProviderCallIDStmt,
+		getContactStmt:                    q.getContactStmt,
+		getContactByE164Stmt:              q.getContactByE164Stmt,
+		getMessageStmt:                    q.getMessageStmt,
+		getMessageByIdempotencyKeyStmt:    q.getMessageByIdempotencyKeyStmt,
+		getNumberStmt:                     q.getNumberStmt,
+		getNumberByE164Stmt:               q.getNumberByE164Stmt,
+		getProviderStmt:                   q.getProviderStmt,
+		getProviderByNameStmt:             q.getProviderByNameStmt,
+		getWebhookStmt:                    q.getWebhookStmt,
+		insertCallStmt:                    q.insertCallStmt,
+		insertMessageStmt:                 q.insertMessageStmt,
+		insertProviderExchangeStmt:        q.insertProviderExchangeStmt,
+		insertSandboxMessageStmt:          q.insertSandboxMessageStmt,
+		insertWebhookStmt:                 q.insertWebhookStmt,
+		listBusinessesStmt:                q.listBusinessesStmt,
+		listCallsPageStmt:                 q.listCallsPageStmt,
+		listContactsPageStmt:              q.listContactsPageStmt,
+		listMessagesByCallStmt:            q.listMessagesByCallStmt,
+		listMessagesPageStmt:              q.listMessagesPageStmt,
+		listNumbersByBusinessStmt:         q.listNumbersByBusinessStmt,
+		listProvidersStmt:                 q.listProvidersStmt,
+		listProvidersByAccountSIDStmt:     q.listProvidersByAccountSIDStmt,
+		listRecentCallsStmt:               q.listRecentCallsStmt,
+		listRecentCallsByBusinessStmt:     q.listRecentCallsByBusinessStmt,
+		listRecentMessagesStmt:            q.listRecentMessagesStmt,
+		markMessageFailedStmt:             q.markMessageFailedStmt,
+		markMessageQueuedStmt:             q.markMessageQueuedStmt,
+		markMessageSentStmt:               q.markMessageSentStmt,
+		markWebhookProcessedStmt:          q.markWebhookProcessedStmt,
+		setCallAnsweredByStmt:             q.setCallAnsweredByStmt,
+		setCallDialResultStmt:             q.setCallDialResultStmt,
+		setCallScreenDigitsStmt:           q.setCallScreenDigitsStmt,
+		setCallStatusStmt:                 q.setCallStatusStmt,
+		setCallTextBackStmt:               q.setCallTextBackStmt,
+		setContactOptedOutStmt:            q.setContactOptedOutStmt,
+		setContactSMSBlockedStmt:          q.setContactSMSBlockedStmt,
+		upsertBusinessStmt:                q.upsertBusinessStmt,
+		upsertContactStmt:                 q.upsertContactStmt,
+		upsertNumberStmt:                  q.upsertNumberStmt,
+		upsertProviderStmt:                q.upsertProviderStmt,
 	}
 }

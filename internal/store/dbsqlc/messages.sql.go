@@ -28,7 +28,7 @@ type ClaimMessageParams struct {
 // update matches a queued message, or a sending one whose previous claim started before stale_before and
 // so belongs to a sender that died.
 func (q *Queries) ClaimMessage(ctx context.Context, arg ClaimMessageParams) (Message, error) {
-	row := q.db.QueryRowContext(ctx, claimMessage, arg.Now, arg.ID, arg.StaleBefore)
+	row := q.queryRow(ctx, q.claimMessageStmt, claimMessage, arg.Now, arg.ID, arg.StaleBefore)
 	var i Message
 	err := row.Scan(
 		&i.ID,
@@ -88,7 +88,7 @@ type CountOutboundRow struct {
 // hour_start, and those created at or after day_start. The outbound path uses the counts for the
 // per-contact rate limit and to find the first text of a thread.
 func (q *Queries) CountOutbound(ctx context.Context, arg CountOutboundParams) (CountOutboundRow, error) {
-	row := q.db.QueryRowContext(ctx, countOutbound,
+	row := q.queryRow(ctx, q.countOutboundStmt, countOutbound,
 		arg.BusinessID,
 		arg.ContactID,
 		arg.HourStart,
@@ -104,7 +104,7 @@ SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, 
 `
 
 func (q *Queries) GetMessage(ctx context.Context, id int64) (Message, error) {
-	row := q.db.QueryRowContext(ctx, getMessage, id)
+	row := q.queryRow(ctx, q.getMessageStmt, getMessage, id)
 	var i Message
 	err := row.Scan(
 		&i.ID,
@@ -143,7 +143,7 @@ SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, 
 `
 
 func (q *Queries) GetMessageByIdempotencyKey(ctx context.Context, idempotencyKey sql.NullString) (Message, error) {
-	row := q.db.QueryRowContext(ctx, getMessageByIdempotencyKey, idempotencyKey)
+	row := q.queryRow(ctx, q.getMessageByIdempotencyKeyStmt, getMessageByIdempotencyKey, idempotencyKey)
 	var i Message
 	err := row.Scan(
 		&i.ID,
@@ -209,7 +209,7 @@ type InsertMessageParams struct {
 }
 
 func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (Message, error) {
-	row := q.db.QueryRowContext(ctx, insertMessage,
+	row := q.queryRow(ctx, q.insertMessageStmt, insertMessage,
 		arg.BusinessID,
 		arg.ContactID,
 		arg.NumberID,
@@ -267,7 +267,7 @@ SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, 
 `
 
 func (q *Queries) ListMessagesByCall(ctx context.Context, callID sql.NullInt64) ([]Message, error) {
-	rows, err := q.db.QueryContext(ctx, listMessagesByCall, callID)
+	rows, err := q.query(ctx, q.listMessagesByCallStmt, listMessagesByCall, callID)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +322,7 @@ SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, 
 `
 
 func (q *Queries) ListRecentMessages(ctx context.Context, limit int32) ([]Message, error) {
-	rows, err := q.db.QueryContext(ctx, listRecentMessages, limit)
+	rows, err := q.query(ctx, q.listRecentMessagesStmt, listRecentMessages, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -387,7 +387,7 @@ type MarkMessageFailedParams struct {
 }
 
 func (q *Queries) MarkMessageFailed(ctx context.Context, arg MarkMessageFailedParams) error {
-	_, err := q.db.ExecContext(ctx, markMessageFailed,
+	_, err := q.exec(ctx, q.markMessageFailedStmt, markMessageFailed,
 		arg.ID,
 		arg.Status,
 		arg.ErrorCode,
@@ -411,7 +411,7 @@ type MarkMessageQueuedParams struct {
 }
 
 func (q *Queries) MarkMessageQueued(ctx context.Context, arg MarkMessageQueuedParams) error {
-	_, err := q.db.ExecContext(ctx, markMessageQueued,
+	_, err := q.exec(ctx, q.markMessageQueuedStmt, markMessageQueued,
 		arg.ID,
 		arg.ErrorCode,
 		arg.ErrorMessage,
@@ -434,7 +434,7 @@ type MarkMessageSentParams struct {
 }
 
 func (q *Queries) MarkMessageSent(ctx context.Context, arg MarkMessageSentParams) error {
-	_, err := q.db.ExecContext(ctx, markMessageSent,
+	_, err := q.exec(ctx, q.markMessageSentStmt, markMessageSent,
 		arg.ID,
 		arg.ProviderMessageID,
 		arg.ProviderStatus,

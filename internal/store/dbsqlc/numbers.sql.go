@@ -15,7 +15,7 @@ SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answe
 `
 
 func (q *Queries) GetNumber(ctx context.Context, id int64) (Number, error) {
-	row := q.db.QueryRowContext(ctx, getNumber, id)
+	row := q.queryRow(ctx, q.getNumberStmt, getNumber, id)
 	var i Number
 	err := row.Scan(
 		&i.ID,
@@ -37,7 +37,7 @@ SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answe
 `
 
 func (q *Queries) GetNumberByE164(ctx context.Context, e164 string) (Number, error) {
-	row := q.db.QueryRowContext(ctx, getNumberByE164, e164)
+	row := q.queryRow(ctx, q.getNumberByE164Stmt, getNumberByE164, e164)
 	var i Number
 	err := row.Scan(
 		&i.ID,
@@ -59,7 +59,7 @@ SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answe
 `
 
 func (q *Queries) ListNumbersByBusiness(ctx context.Context, businessID int64) ([]Number, error) {
-	rows, err := q.db.QueryContext(ctx, listNumbersByBusiness, businessID)
+	rows, err := q.query(ctx, q.listNumbersByBusinessStmt, listNumbersByBusiness, businessID)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ type UpsertNumberParams struct {
 }
 
 func (q *Queries) UpsertNumber(ctx context.Context, arg UpsertNumberParams) (Number, error) {
-	row := q.db.QueryRowContext(ctx, upsertNumber,
+	row := q.queryRow(ctx, q.upsertNumberStmt, upsertNumber,
 		arg.BusinessID,
 		arg.ProviderID,
 		arg.E164,

@@ -15,7 +15,7 @@ SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, update
 `
 
 func (q *Queries) GetProvider(ctx context.Context, id int64) (Provider, error) {
-	row := q.db.QueryRowContext(ctx, getProvider, id)
+	row := q.queryRow(ctx, q.getProviderStmt, getProvider, id)
 	var i Provider
 	err := row.Scan(
 		&i.ID,
@@ -35,7 +35,7 @@ SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, update
 `
 
 func (q *Queries) GetProviderByName(ctx context.Context, name string) (Provider, error) {
-	row := q.db.QueryRowContext(ctx, getProviderByName, name)
+	row := q.queryRow(ctx, q.getProviderByNameStmt, getProviderByName, name)
 	var i Provider
 	err := row.Scan(
 		&i.ID,
@@ -55,7 +55,7 @@ SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, update
 `
 
 func (q *Queries) ListProviders(ctx context.Context) ([]Provider, error) {
-	rows, err := q.db.QueryContext(ctx, listProviders)
+	rows, err := q.query(ctx, q.listProvidersStmt, listProviders)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, update
 `
 
 func (q *Queries) ListProvidersByAccountSID(ctx context.Context, accountSid string) ([]Provider, error) {
-	rows, err := q.db.QueryContext(ctx, listProvidersByAccountSID, accountSid)
+	rows, err := q.query(ctx, q.listProvidersByAccountSIDStmt, listProvidersByAccountSID, accountSid)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ type UpsertProviderParams struct {
 }
 
 func (q *Queries) UpsertProvider(ctx context.Context, arg UpsertProviderParams) (Provider, error) {
-	row := q.db.QueryRowContext(ctx, upsertProvider,
+	row := q.queryRow(ctx, q.upsertProviderStmt, upsertProvider,
 		arg.Name,
 		arg.Kind,
 		arg.AccountSid,

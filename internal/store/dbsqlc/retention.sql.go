@@ -23,7 +23,7 @@ type DeleteExchangesBeforeParams struct {
 }
 
 func (q *Queries) DeleteExchangesBefore(ctx context.Context, arg DeleteExchangesBeforeParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteExchangesBefore, arg.Cutoff, arg.BatchSize)
+	result, err := q.exec(ctx, q.deleteExchangesBeforeStmt, deleteExchangesBefore, arg.Cutoff, arg.BatchSize)
 	if err != nil {
 		return 0, err
 	}
@@ -46,7 +46,7 @@ type DeleteProcessedWebhooksBeforeParams struct {
 // Deletes up to batch_size applied webhooks received before the cutoff. Webhooks not yet applied
 // are kept whatever their age.
 func (q *Queries) DeleteProcessedWebhooksBefore(ctx context.Context, arg DeleteProcessedWebhooksBeforeParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteProcessedWebhooksBefore, arg.Cutoff, arg.BatchSize)
+	result, err := q.exec(ctx, q.deleteProcessedWebhooksBeforeStmt, deleteProcessedWebhooksBefore, arg.Cutoff, arg.BatchSize)
 	if err != nil {
 		return 0, err
 	}
@@ -66,7 +66,7 @@ type DeleteSandboxMessagesBeforeParams struct {
 }
 
 func (q *Queries) DeleteSandboxMessagesBefore(ctx context.Context, arg DeleteSandboxMessagesBeforeParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, deleteSandboxMessagesBefore, arg.Cutoff, arg.BatchSize)
+	result, err := q.exec(ctx, q.deleteSandboxMessagesBeforeStmt, deleteSandboxMessagesBefore, arg.Cutoff, arg.BatchSize)
 	if err != nil {
 		return 0, err
 	}

@@ -26,7 +26,7 @@ type FindSandboxMessageParams struct {
 }
 
 func (q *Queries) FindSandboxMessage(ctx context.Context, arg FindSandboxMessageParams) (string, error) {
-	row := q.db.QueryRowContext(ctx, findSandboxMessage,
+	row := q.queryRow(ctx, q.findSandboxMessageStmt, findSandboxMessage,
 		arg.AccountSid,
 		arg.FromNumber,
 		arg.ToNumber,
@@ -58,7 +58,7 @@ type InsertProviderExchangeParams struct {
 }
 
 func (q *Queries) InsertProviderExchange(ctx context.Context, arg InsertProviderExchangeParams) error {
-	_, err := q.db.ExecContext(ctx, insertProviderExchange,
+	_, err := q.exec(ctx, q.insertProviderExchangeStmt, insertProviderExchange,
 		arg.ProviderID,
 		arg.MessageID,
 		arg.Method,
@@ -88,7 +88,7 @@ type InsertSandboxMessageParams struct {
 }
 
 func (q *Queries) InsertSandboxMessage(ctx context.Context, arg InsertSandboxMessageParams) error {
-	_, err := q.db.ExecContext(ctx, insertSandboxMessage,
+	_, err := q.exec(ctx, q.insertSandboxMessageStmt, insertSandboxMessage,
 		arg.AccountSid,
 		arg.Sid,
 		arg.FromNumber,

@@ -16,7 +16,7 @@ SELECT id, provider_id, route, event_key, url, headers, body, received_at, proce
 `
 
 func (q *Queries) GetWebhook(ctx context.Context, id int64) (Webhook, error) {
-	row := q.db.QueryRowContext(ctx, getWebhook, id)
+	row := q.queryRow(ctx, q.getWebhookStmt, getWebhook, id)
 	var i Webhook
 	err := row.Scan(
 		&i.ID,
@@ -51,7 +51,7 @@ type InsertWebhookParams struct {
 }
 
 func (q *Queries) InsertWebhook(ctx context.Context, arg InsertWebhookParams) (int64, error) {
-	row := q.db.QueryRowContext(ctx, insertWebhook,
+	row := q.queryRow(ctx, q.insertWebhookStmt, insertWebhook,
 		arg.ProviderID,
 		arg.Route,
 		arg.EventKey,
@@ -76,6 +76,6 @@ type MarkWebhookProcessedParams struct {
 }
 
 func (q *Queries) MarkWebhookProcessed(ctx context.Context, arg MarkWebhookProcessedParams) error {
-	_, err := q.db.ExecContext(ctx, markWebhookProcessed, arg.ID, arg.ProcessedAt, arg.Result)
+	_, err := q.exec(ctx, q.markWebhookProcessedStmt, markWebhookProcessed, arg.ID, arg.ProcessedAt, arg.Result)
 	return err
 }
