@@ -46,6 +46,9 @@ func runCalls(ctx context.Context, args []string, streams IO) error {
 		return err
 	}
 	if *asJSON {
+		if calls == nil {
+			calls = []store.Call{} // an empty list, not null
+		}
 		enc := json.NewEncoder(streams.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(calls)

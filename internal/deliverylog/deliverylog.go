@@ -43,8 +43,8 @@ func WithSubject(ctx context.Context, p store.ProviderID, m store.MessageID, sec
 type Transport struct {
 	Base     http.RoundTripper
 	Recorder Recorder
-	Log      *slog.Logger
-	Clock    func() time.Time
+	Log      *slog.Logger     // nil means slog.Default()
+	Clock    func() time.Time // nil means time.Now
 }
 
 // RoundTrip sends req through Base and records the exchange.
@@ -60,7 +60,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			_ = body.Close()
 		}
 	}
-	start := t.Clock()
+	start := t.now()
 	resp, err := t.Base.RoundTrip(req)
 	entry := store.Exchange{
 		ProviderID:  subj.provider,
@@ -68,7 +68,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Method:      req.Method,
 		URL:         redact(req.URL.String(), subj.secrets),
 		RequestBody: redact(string(reqBody), subj.secrets),
-		Duration:    t.Clock().Sub(start),
+		Duration:    t.now().Sub(start),
 		CreatedAt:   start,
 	}
 	if err != nil {
@@ -90,10 +90,21 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), 2*time.Second)
 	defer cancel()
 	if recErr := t.Recorder.InsertExchange(ctx, entry); recErr != nil {
-		t.Log.Warn("delivery log entry not stored", slog.Int64("message_id", int64(subj.message)),
+		log := t.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Warn("delivery log entry not stored", slog.Int64("message_id", int64(subj.message)),
 			slog.String("error", recErr.Error()))
 	}
 	return resp, err
+}
+
+func (t *Transport) now() time.Time {
+	if t.Clock == nil {
+		return time.Now()
+	}
+	return t.Clock()
 }
 
 // redact replaces every secret in s. Secrets shorter than four characters are ignored: replacing

@@ -203,8 +203,11 @@ func Wait(ctx context.Context, s *store.Store, p store.ProviderID, callSID strin
 				return call, msgs, nil
 			}
 		}
-		if time.Now().After(deadline) {
+		if time.Now().After(deadline) && err != nil {
 			return call, nil, fmt.Errorf("call %s not decided within %s: %w", callSID, timeout, err)
+		}
+		if time.Now().After(deadline) {
+			return call, nil, fmt.Errorf("call %s not decided within %s", callSID, timeout)
 		}
 		select {
 		case <-ctx.Done():

@@ -36,9 +36,9 @@ const (
 
 // DefaultPostgresConns is the size of the PostgreSQL connection pool unless the URL sets
 // pool_max_conns. pgx's default (four, or the CPU count) leaves webhooks waiting for a connection
-// while others wait on commits; thirty lets three instances stay inside PostgreSQL's default of
-// 100 connections.
-const DefaultPostgresConns = 30
+// while others wait on commits; 24 lets four instances stay inside PostgreSQL's default of 100
+// connections.
+const DefaultPostgresConns = 24
 
 // minPostgresConns leaves room for the store, the job queue and the broadcast listener.
 const minPostgresConns = 6

@@ -107,6 +107,11 @@ func NewPostgresDatabase(t testing.TB) string {
 		t.Fatalf("parse TEXTBACK_TEST_POSTGRES: %v", err)
 	}
 	u.Path = "/" + name
+	// Tests run several packages, and several instances, against one server: a small pool each
+	// keeps them inside its connection limit.
+	q := u.Query()
+	q.Set("pool_max_conns", "8")
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 
