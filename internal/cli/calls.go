@@ -27,7 +27,7 @@ func runCalls(ctx context.Context, args []string, streams IO) error {
 	if *limit < 1 || *limit > 10000 {
 		return fmt.Errorf("invalid --limit %d: use 1 to 10000", *limit)
 	}
-	s, err := openStore(ctx, cfg, streams)
+	s, err := openExisting(ctx, cfg, streams)
 	if err != nil {
 		return err
 	}

@@ -300,6 +300,9 @@ func TestMigrateHidesPassword(t *testing.T) {
 
 func TestCallsEmpty(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "textback.db")
+	if r := runMain(t, nil, "migrate", "--db", target); r.code != 0 {
+		t.Fatalf("migrate: exit code %d, stderr %q", r.code, r.stderr)
+	}
 	rows := []struct {
 		name string
 		args []string
@@ -321,8 +324,22 @@ func TestCallsEmpty(t *testing.T) {
 	}
 }
 
+func TestCallsMissingDatabase(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "typo.db")
+	r := runMain(t, nil, "calls", "--db", target)
+	if r.code != 1 || !strings.Contains(r.stderr, "typo.db") {
+		t.Errorf("calls on a missing database: exit %d, stderr %q; want 1 naming the file", r.code, r.stderr)
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Error("calls created the missing database file")
+	}
+}
+
 func TestCallsUsage(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "textback.db")
+	if r := runMain(t, nil, "migrate", "--db", target); r.code != 0 {
+		t.Fatalf("migrate: exit code %d, stderr %q", r.code, r.stderr)
+	}
 	rows := []struct {
 		name string
 		args []string

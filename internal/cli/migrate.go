@@ -36,8 +36,18 @@ func runMigrate(ctx context.Context, args []string, streams IO) error {
 
 // openStore opens and migrates the database named by cfg, for commands that read or write it.
 func openStore(ctx context.Context, cfg config.Config, streams IO) (*store.Store, error) {
+	return open(ctx, cfg, streams, false)
+}
+
+// openExisting is openStore for commands that only make sense on an existing database: a
+// mistyped --db path is an error instead of a new, empty database.
+func openExisting(ctx context.Context, cfg config.Config, streams IO) (*store.Store, error) {
+	return open(ctx, cfg, streams, true)
+}
+
+func open(ctx context.Context, cfg config.Config, streams IO, mustExist bool) (*store.Store, error) {
 	log := cfg.NewLogger(streams.Stderr)
-	s, err := store.Open(ctx, cfg.DB, store.Options{Logger: log})
+	s, err := store.Open(ctx, cfg.DB, store.Options{Logger: log, MustExist: mustExist})
 	if err != nil {
 		return nil, err
 	}

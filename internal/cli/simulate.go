@@ -34,6 +34,10 @@ func runSimulate(ctx context.Context, args []string, streams IO) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
+	if cfg.PublicURL == "" && *server != "" {
+		// A server given without its public URL is taken to be reached at that URL.
+		cfg.PublicURL = *server
+	}
 	if err := cfg.Finish(); err != nil {
 		return err
 	}
@@ -47,7 +51,7 @@ func runSimulate(ctx context.Context, args []string, streams IO) error {
 	if *server == "" {
 		*server = "http://" + cfg.Addr
 	}
-	s, err := openStore(ctx, cfg, streams)
+	s, err := openExisting(ctx, cfg, streams)
 	if err != nil {
 		return err
 	}

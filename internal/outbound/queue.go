@@ -53,7 +53,7 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 	if err != nil {
 		return store.Message{}, err
 	}
-	if counts.Total == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
+	if counts.Reached == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
 		body += " " + msgtemplate.OptOutSuffix
 		details.OptOut = true
 	}

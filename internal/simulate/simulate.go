@@ -96,7 +96,8 @@ func (c Call) steps(callSID, legSID string) []step {
 	if c.Number.Mode == store.ModeForwarded || c.Number.ForwardTo == "" {
 		return []step{done}
 	}
-	parent := "?call=" + callSID
+	// The same query textback puts in the forwarded leg's callback URLs.
+	parent := "?" + url.Values{"call": {callSID}, "number": {c.Number.E164}}.Encode()
 	dial := func(status, duration string) step {
 		return step{route: "voice/dial", fields: map[string]string{
 			"CallStatus": "in-progress", "DialCallSid": legSID, "DialCallStatus": status, "DialCallDuration": duration,

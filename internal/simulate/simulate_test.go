@@ -148,8 +148,8 @@ func TestRun(t *testing.T) {
 				}
 				leg := strings.HasPrefix(route, "voice/amd") || strings.HasPrefix(route, "voice/screen")
 				if leg {
-					if query != "call="+sid {
-						t.Errorf("webhook %d (%s) query = %q, want call=%s", i+1, route, query, sid)
+					if want := "call=" + sid + "&number=%2B13125550199"; query != want {
+						t.Errorf("webhook %d (%s) query = %q, want %s", i+1, route, query, want)
 					}
 					if hit.form.Get("ParentCallSid") != sid || hit.form.Get("CallSid") == sid {
 						t.Errorf("webhook %d (%s) is not about the forwarded leg of %s: %v", i+1, route, sid, hit.form)

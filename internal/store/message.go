@@ -258,13 +258,13 @@ func messageFromRow(row dbsqlc.Message) (Message, error) {
 
 // OutboundCounts counts a contact's texts that were not held back.
 type OutboundCounts struct {
-	Total    int // ever
+	Reached  int // ever, except those that failed or were undelivered
 	LastHour int // created at or after the hour start given
 	LastDay  int // created at or after the day start given
 }
 
-// CountOutbound counts the texts to a contact that were not held back, in all and since
-// hourStart and dayStart.
+// CountOutbound counts the texts to a contact that were not held back: those that may have
+// reached them, and those since hourStart and dayStart.
 func (o ops) CountOutbound(
 	ctx context.Context, business BusinessID, contact ContactID, hourStart, dayStart time.Time,
 ) (OutboundCounts, error) {
@@ -274,5 +274,5 @@ func (o ops) CountOutbound(
 	if err != nil {
 		return OutboundCounts{}, fmt.Errorf("count texts to contact %d: %w", contact, err)
 	}
-	return OutboundCounts{Total: int(row.Total), LastHour: int(row.LastHour), LastDay: int(row.LastDay)}, nil
+	return OutboundCounts{Reached: int(row.Reached), LastHour: int(row.LastHour), LastDay: int(row.LastDay)}, nil
 }

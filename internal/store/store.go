@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -79,6 +80,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock returns the current time; it defaults to time.Now.
 	Clock func() time.Time
+	// MustExist makes Open fail when a SQLite file does not exist instead of creating it.
+	MustExist bool
 }
 
 // Open connects to the database named by target: a postgres:// or postgresql:// URL, or else a
@@ -98,6 +101,12 @@ func Open(ctx context.Context, target string, opts Options) (*Store, error) {
 		err = s.openPostgres(ctx, target)
 	} else {
 		s.dialect = SQLite
+		if opts.MustExist {
+			if _, statErr := os.Stat(target); statErr != nil {
+				return nil, fmt.Errorf("open sqlite %s: %w (start textback serve or run textback apply to create it, or pass --db)",
+					target, statErr)
+			}
+		}
 		err = s.openSQLite(ctx, target)
 	}
 	if err != nil {
@@ -120,6 +129,12 @@ func Redact(target string) string {
 	u, err := url.Parse(target)
 	if err != nil {
 		return "postgres://(unreadable url)"
+	}
+	// pgx also takes the password as a query parameter.
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }

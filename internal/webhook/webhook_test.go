@@ -457,3 +457,22 @@ func TestStoredHeaders(t *testing.T) {
 }
 
 func nilLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// A correctly signed webhook with a field too long or not UTF-8 is kept and answered 400, not
+// refused as if it named no account.
+func TestUnusableFieldsKept(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, value := range []string{strings.Repeat("x", 9<<10), "\xff\xfe"} {
+			form := readForm(t, "incoming.form")
+			form.Set("CallerName", value)
+			before := e.storedWebhooks()
+			resp := e.post("voice", form, signed("voice", form), nil)
+			if resp.status != http.StatusBadRequest {
+				t.Errorf("value of %d bytes: status = %d, want 400 (body %q)", len(value), resp.status, resp.body)
+			}
+			if n := e.storedWebhooks(); n != before+1 {
+				t.Errorf("value of %d bytes: stored %d webhooks, want %d", len(value), n, before+1)
+			}
+		}
+	})
+}

@@ -61,14 +61,19 @@ func (a *Adapter) Secrets(acct provider.Account) []string {
 	return []string{acct.AuthToken}
 }
 
-// AccountSIDOf returns the AccountSid parameter of the webhook, or "" when it has none or cannot
-// be read.
+// AccountSIDOf returns the AccountSid parameter of the webhook, or "" when it has none. It reads
+// the form leniently: a webhook whose other fields are unusable must still be verified, so that it
+// can be kept and answered 400 instead of being refused as anonymous.
 func (a *Adapter) AccountSIDOf(w provider.Webhook) string {
-	params, err := readParams(w)
+	form, err := parseFormBody(w.Body)
 	if err != nil {
 		return ""
 	}
-	return params.get("AccountSid")
+	sid := form.Get("AccountSid")
+	if len(sid) > maxValueBytes {
+		return ""
+	}
+	return sid
 }
 
 // Verify checks the webhook's X-Twilio-Signature against acct.AuthToken. Form-encoded webhooks are

@@ -64,7 +64,7 @@ func (q *Queries) ClaimMessage(ctx context.Context, arg ClaimMessageParams) (Mes
 
 const countOutbound = `-- name: CountOutbound :one
 SELECT
-    count(*) AS total,
+    CAST(coalesce(sum(CASE WHEN status NOT IN ('failed', 'undelivered') THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached,
     CAST(coalesce(sum(CASE WHEN created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
     CAST(coalesce(sum(CASE WHEN created_at >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
 FROM messages
@@ -79,14 +79,15 @@ type CountOutboundParams struct {
 }
 
 type CountOutboundRow struct {
-	Total    int64
+	Reached  int64
 	LastHour int64
 	LastDay  int64
 }
 
-// Counts texts to a contact that were not held back: all of them, those created at or after
-// hour_start, and those created at or after day_start. The outbound path uses the counts for the
-// per-contact rate limit and to find the first text of a thread.
+// Counts texts to a contact that were not held back: those that may have reached them (not failed
+// or undelivered), those created at or after hour_start, and those created at or after day_start.
+// The outbound path uses the counts to find the first text of a thread and for the per-contact
+// rate limit.
 func (q *Queries) CountOutbound(ctx context.Context, arg CountOutboundParams) (CountOutboundRow, error) {
 	row := q.queryRow(ctx, q.countOutboundStmt, countOutbound,
 		arg.BusinessID,
@@ -95,7 +96,7 @@ func (q *Queries) CountOutbound(ctx context.Context, arg CountOutboundParams) (C
 		arg.DayStart,
 	)
 	var i CountOutboundRow
-	err := row.Scan(&i.Total, &i.LastHour, &i.LastDay)
+	err := row.Scan(&i.Reached, &i.LastHour, &i.LastDay)
 	return i, err
 }
 

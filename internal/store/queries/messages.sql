@@ -42,11 +42,12 @@ SELECT * FROM messages WHERE call_id = $1 ORDER BY id;
 SELECT * FROM messages ORDER BY created_at DESC, id DESC LIMIT $1;
 
 -- name: CountOutbound :one
--- Counts texts to a contact that were not held back: all of them, those created at or after
--- hour_start, and those created at or after day_start. The outbound path uses the counts for the
--- per-contact rate limit and to find the first text of a thread.
+-- Counts texts to a contact that were not held back: those that may have reached them (not failed
+-- or undelivered), those created at or after hour_start, and those created at or after day_start.
+-- The outbound path uses the counts to find the first text of a thread and for the per-contact
+-- rate limit.
 SELECT
-    count(*) AS total,
+    CAST(coalesce(sum(CASE WHEN status NOT IN ('failed', 'undelivered') THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached,
     CAST(coalesce(sum(CASE WHEN created_at >= sqlc.arg(hour_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
     CAST(coalesce(sum(CASE WHEN created_at >= sqlc.arg(day_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
 FROM messages
