@@ -165,6 +165,47 @@ type MessageFinder interface {
 	FindSent(ctx context.Context, acct Account, req SendRequest, since time.Time) (string, error)
 }
 
+// ErrorInfo is what textback does about a provider's delivery error code.
+type ErrorInfo struct {
+	Meaning       string         // a short human-readable reason, fit for a message record or an alert
+	Recipient     RecipientState // what the error says about the recipient
+	Retries       int            // how many times the same text may be sent again after this error
+	RetrySpacing  time.Duration  // the least time between those retries (zero: the queue's backoff)
+	AlertOperator bool           // a person must act, such as fixing a registration or credentials
+	PauseSender   bool           // nothing should leave the sending number until an operator fixes it
+}
+
+// ErrorDescriber is implemented by adapters that can explain their provider's error codes.
+type ErrorDescriber interface {
+	// DescribeError returns what textback does about one of the provider's error codes, such as
+	// the ErrorCode of a delivery report.
+	DescribeError(code string) ErrorInfo
+}
+
+// LineTypeLooker is implemented by adapters that can say whether a number is a mobile, a landline
+// or another kind of line.
+type LineTypeLooker interface {
+	// LookupLineType returns the line type of e164: one of the LineType constants. Failures are
+	// errors; an answer the provider does not know is LineUnknown.
+	LookupLineType(ctx context.Context, acct Account, e164 string) (LineType, error)
+}
+
+// LineType is the kind of line behind a phone number, as a provider's number lookup reports it.
+type LineType string
+
+const (
+	LineMobile   LineType = "mobile"    // a mobile phone
+	LineLandline LineType = "landline"  // a fixed line, which cannot take texts
+	LineVoIP     LineType = "voip"      // an internet phone service, fixed or not
+	LineTollFree LineType = "toll_free" // a toll-free number
+	LineUnknown  LineType = "unknown"   // the provider could not tell, or reported another kind
+)
+
+// CanText reports whether texts to a line of this type can be delivered: false only for landlines.
+func (t LineType) CanText() bool {
+	return t != LineLandline
+}
+
 var (
 	// ErrSignature means a webhook's signature is missing or does not match.
 	ErrSignature = errors.New("invalid webhook signature")

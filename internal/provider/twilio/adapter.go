@@ -1,6 +1,6 @@
 // Package twilio implements textback's provider contract for Twilio Programmable Voice and
-// Messaging: it verifies and parses Twilio's webhooks, renders TwiML, and sends texts through the
-// REST API version 2010-04-01.
+// Messaging: it verifies and parses Twilio's webhooks, renders TwiML, sends texts through the REST
+// API version 2010-04-01, and looks up line types through Lookup v2.
 package twilio
 
 import (
@@ -22,8 +22,8 @@ const signatureHeader = "X-Twilio-Signature"
 
 // Options configures an Adapter.
 type Options struct {
-	// HTTPClient sends API requests. Send and FindSent fail without one. Its Timeout bounds each
-	// API call.
+	// HTTPClient sends API requests. Send, FindSent and LookupLineType fail without one. Its
+	// Timeout bounds each API call.
 	HTTPClient *http.Client
 	// Clock returns the current time. Nil means time.Now. It turns Retry-After dates into delays.
 	Clock func() time.Time
@@ -37,8 +37,10 @@ type Adapter struct {
 }
 
 var (
-	_ provider.Adapter       = (*Adapter)(nil)
-	_ provider.MessageFinder = (*Adapter)(nil)
+	_ provider.Adapter        = (*Adapter)(nil)
+	_ provider.MessageFinder  = (*Adapter)(nil)
+	_ provider.ErrorDescriber = (*Adapter)(nil)
+	_ provider.LineTypeLooker = (*Adapter)(nil)
 )
 
 // New returns an Adapter configured by opts.

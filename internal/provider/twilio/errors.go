@@ -25,19 +25,9 @@ import (
 	"github.com/textback/textback/internal/provider"
 )
 
-// ErrorInfo is textback's handling of one Twilio error code.
-type ErrorInfo struct {
-	// Meaning is a short human-readable reason, fit for a message record or an alert.
-	Meaning string
-	// Recipient is the recipient state that the error implies.
-	Recipient provider.RecipientState
-	// Retries is the number of times the same text may be sent again after this error.
-	Retries int
-	// AlertOperator is true when a person must act, such as fixing credentials or a registration.
-	AlertOperator bool
-	// PauseSender is true when no text should leave the sending number until an operator fixes it.
-	PauseSender bool
-}
+// ErrorInfo is textback's handling of one Twilio error code: provider.ErrorInfo, kept under this
+// name for existing callers.
+type ErrorInfo = provider.ErrorInfo
 
 // errorCode is one row of errorCodes.
 type errorCode struct {
@@ -87,8 +77,9 @@ var errorCodes = map[string]errorCode{
 		Recipient: provider.RecipientCannotText,
 	}},
 	"30003": {info: ErrorInfo{
-		Meaning: "handset unreachable (switched off, out of coverage or blocked); this may be temporary",
-		Retries: 2,
+		Meaning:      "handset unreachable (switched off, out of coverage or blocked); this may be temporary",
+		Retries:      2,
+		RetrySpacing: 30 * time.Minute,
 	}},
 	"30005": {info: ErrorInfo{
 		Meaning:   "unknown or inactive destination number",
@@ -122,6 +113,12 @@ func DescribeError(code string) ErrorInfo {
 	return ErrorInfo{Meaning: fmt.Sprintf("unrecognised Twilio error code %q", code), Retries: 1}
 }
 
+// DescribeError returns what textback does about a Twilio error code, as the package function
+// DescribeError does.
+func (a *Adapter) DescribeError(code string) provider.ErrorInfo {
+	return DescribeError(code)
+}
+
 // maxRetryAfter caps the Retry-After delay taken from a response, so that a wrong or hostile
 // header cannot hold a text back for days.
 const maxRetryAfter = time.Hour
@@ -137,18 +134,23 @@ type apiError struct {
 // responseError classifies a non-2xx API response. now converts a Retry-After date into a delay.
 func responseError(resp apiResponse, now time.Time) *provider.SendError {
 	sendErr := &provider.SendError{HTTPStatus: resp.status}
-	var body apiError
-	if err := json.Unmarshal(resp.body, &body); err == nil && (body.Code != 0 || body.Message != "") {
-		if body.Code != 0 {
-			sendErr.Code = strconv.Itoa(body.Code)
-		}
-		sendErr.Message = body.Message
-	} else {
-		sendErr.Message = bodySnippet(resp.body)
-	}
+	sendErr.Code, sendErr.Message = errorFields(resp.body)
 	sendErr.Kind, sendErr.Recipient = classifyStatus(resp.status, sendErr.Code)
 	sendErr.RetryAfter = parseRetryAfter(resp.header.Get("Retry-After"), now)
 	return sendErr
+}
+
+// errorFields returns the Twilio error code and message of a failed response's body. A body that
+// is not a Twilio error, such as a proxy's HTML page, gives no code and its start as the message.
+func errorFields(body []byte) (code, message string) {
+	var parsed apiError
+	if err := json.Unmarshal(body, &parsed); err != nil || (parsed.Code == 0 && parsed.Message == "") {
+		return "", bodySnippet(body)
+	}
+	if parsed.Code != 0 {
+		code = strconv.Itoa(parsed.Code)
+	}
+	return code, parsed.Message
 }
 
 // classifyStatus decides the kind of a failed request from its HTTP status and, for 4xx responses,

@@ -66,5 +66,8 @@ func TestErrorCodesConsistent(t *testing.T) {
 		if row.info.Recipient != provider.RecipientUnchanged && row.info.Retries != 0 {
 			t.Errorf("error code %s changes the recipient but allows %d retries", code, row.info.Retries)
 		}
+		if row.info.RetrySpacing != 0 && row.info.Retries == 0 {
+			t.Errorf("error code %s spaces retries by %v but allows none", code, row.info.RetrySpacing)
+		}
 	}
 }

@@ -91,6 +91,16 @@ func checkSendRequest(req provider.SendRequest) error {
 // messagesURL returns the Messages list endpoint of acct. It fails when the adapter has no HTTP
 // client or acct lacks credentials or has an invalid APIBaseURL.
 func (a *Adapter) messagesURL(acct provider.Account) (string, error) {
+	base, err := a.baseURL(acct, DefaultAPIBaseURL)
+	if err != nil {
+		return "", err
+	}
+	return base + "/2010-04-01/Accounts/" + url.PathEscape(acct.AccountSID) + "/Messages.json", nil
+}
+
+// baseURL returns acct's APIBaseURL, or fallback when it is empty, without a trailing slash. It
+// fails when the adapter has no HTTP client or acct lacks credentials or has an invalid APIBaseURL.
+func (a *Adapter) baseURL(acct provider.Account, fallback string) (string, error) {
 	if a.client == nil {
 		return "", fmt.Errorf("twilio adapter has no HTTP client: set Options.HTTPClient")
 	}
@@ -99,15 +109,14 @@ func (a *Adapter) messagesURL(acct provider.Account) (string, error) {
 	}
 	base := acct.APIBaseURL
 	if base == "" {
-		base = DefaultAPIBaseURL
+		base = fallback
 	}
 	parsed, err := url.Parse(base)
 	if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
 		return "", fmt.Errorf("twilio account %d (%q) has an invalid API base URL %q, expected an http(s) URL",
 			acct.ID, acct.Name, base)
 	}
-	return strings.TrimRight(base, "/") + "/2010-04-01/Accounts/" + url.PathEscape(acct.AccountSID) +
-		"/Messages.json", nil
+	return strings.TrimRight(base, "/"), nil
 }
 
 // do sends req with acct's credentials and reads the response, at most maxResponseBytes of it.

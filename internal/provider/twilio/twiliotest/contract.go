@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,15 +21,21 @@ import (
 )
 
 // SpecEnv is the environment variable with the path of Twilio's OpenAPI document for the
-// 2010-04-01 API (twilio_api_v2010.json). When it is set, servers check requests against it.
+// 2010-04-01 API (twilio_api_v2010.json). When it is set, servers check requests against it and
+// against the Lookup v2 document, which must be in the same directory under LookupsSpecFile.
 const SpecEnv = "TEXTBACK_TWILIO_OPENAPI"
 
-// contract checks requests and responses against Twilio's OpenAPI document.
+// LookupsSpecFile is the file name of Twilio's OpenAPI document for Lookup v2.
+const LookupsSpecFile = "twilio_lookups_v2.json"
+
+// contract checks requests and responses against Twilio's OpenAPI documents.
 type contract struct {
-	router routers.Router
+	// routers find a request's operation: the 2010-04-01 API's router first, then Lookup v2's.
+	routers []routers.Router
 }
 
-// The document is loaded once per process, because loading it takes about 0.4 s and 140 MB.
+// The documents are loaded once per process, because loading the 2010-04-01 one takes about 0.4 s
+// and 140 MB.
 var (
 	contractOnce   sync.Once
 	contractPath   string
@@ -37,18 +44,19 @@ var (
 )
 
 // RequireContract skips the test unless TEXTBACK_TWILIO_OPENAPI is set, and fails it instead of
-// skipping when the CI environment variable is not empty. It fails the test when the document
+// skipping when the CI environment variable is not empty. It fails the test when the documents
 // cannot be loaded.
 func RequireContract(t testing.TB) {
 	t.Helper()
 	if os.Getenv(SpecEnv) == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("%s is not set but CI requires the Twilio contract tests: set it to the path of "+
-				"Twilio's OpenAPI document twilio_api_v2010.json", SpecEnv)
+				"Twilio's OpenAPI document twilio_api_v2010.json, with %s in the same directory", SpecEnv,
+				LookupsSpecFile)
 			return
 		}
 		t.Skipf("skipping Twilio contract test: set %s to the path of Twilio's OpenAPI document "+
-			"twilio_api_v2010.json to run it", SpecEnv)
+			"twilio_api_v2010.json, with %s in the same directory, to run it", SpecEnv, LookupsSpecFile)
 	}
 	if _, err := contractFromEnv(); err != nil {
 		t.Fatalf("twiliotest: %v", err)
@@ -69,20 +77,43 @@ func contractFromEnv() (*contract, error) {
 		return nil, contractErr
 	}
 	if path != contractPath {
-		return nil, fmt.Errorf("%s changed from %q to %q: the OpenAPI document is loaded once per process",
+		return nil, fmt.Errorf("%s changed from %q to %q: the OpenAPI documents are loaded once per process",
 			SpecEnv, contractPath, path)
 	}
 	return loadedContract, nil
 }
 
-// loadContract loads the OpenAPI document at path and routes requests by path alone.
+// loadContract loads the 2010-04-01 document at path and the Lookup v2 document next to it, and
+// routes requests by path alone. It checks that both files exist before it reads either.
 func loadContract(path string) (*contract, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("load Twilio OpenAPI document %s: %w", path, err)
+	}
+	lookupsPath := filepath.Join(filepath.Dir(path), LookupsSpecFile)
+	if _, err := os.Stat(lookupsPath); err != nil {
+		return nil, fmt.Errorf("load Twilio Lookup v2 OpenAPI document: put %s from the same release as %s "+
+			"in its directory: %w", LookupsSpecFile, path, err)
+	}
+	apiRouter, err := loadRouter(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	lookupsRouter, err := loadRouter(lookupsPath, allowLookupNulls)
+	if err != nil {
+		return nil, err
+	}
+	return &contract{routers: []routers.Router{apiRouter, lookupsRouter}}, nil
+}
+
+// loadRouter loads the OpenAPI document at path, applies fix to it when fix is not nil, and
+// returns a router that matches paths alone.
+func loadRouter(path string, fix func(*openapi3.T) error) (routers.Router, error) {
 	doc, err := openapi3.NewLoader().LoadFromFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load Twilio OpenAPI document %s: %w", path, err)
 	}
-	// The document names https://api.twilio.com as its server; without servers the router
-	// matches the paths of the local fake.
+	// The documents name Twilio's hosts, such as https://api.twilio.com, as their servers. Without
+	// servers, the router matches the paths of the local fake.
 	doc.Servers = nil
 	for _, item := range doc.Paths.Map() {
 		item.Servers = nil
@@ -90,11 +121,69 @@ func loadContract(path string) (*contract, error) {
 			operation.Servers = nil
 		}
 	}
+	if fix != nil {
+		if err := fix(doc); err != nil {
+			return nil, fmt.Errorf("adjust Twilio OpenAPI document %s: %w", path, err)
+		}
+	}
 	router, err := legacy.NewRouter(doc, openapi3.DisableExamplesValidation())
 	if err != nil {
 		return nil, fmt.Errorf("build router for Twilio OpenAPI document %s: %w", path, err)
 	}
-	return &contract{router: router}, nil
+	return router, nil
+}
+
+// allowLookupNulls marks as nullable the Lookup v2 fields that Twilio sends as null although their
+// schemas do not allow it. The document's own examples for GET /v2/PhoneNumbers/{PhoneNumber} have
+// a null validation_errors for a valid number, a null line_type_intelligence when Fields does not
+// request it, and a null error_code when there is no error. Twilio's Line Type Intelligence page
+// states that the carrier fields are null for line types without carrier data.
+func allowLookupNulls(doc *openapi3.T) error {
+	response, err := componentSchema(doc, "LookupResponse")
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"validation_errors", "line_type_intelligence"} {
+		property := response.Properties[name]
+		if property == nil || property.Value == nil {
+			return fmt.Errorf("schema LookupResponse has no property %s", name)
+		}
+		property.Value.Nullable = true
+	}
+	lineType, err := componentSchema(doc, "LineTypeIntelligenceInfo")
+	if err != nil {
+		return err
+	}
+	for name, property := range lineType.Properties {
+		if property == nil || property.Value == nil {
+			return fmt.Errorf("schema LineTypeIntelligenceInfo has an unresolved property %s", name)
+		}
+		property.Value.Nullable = true
+	}
+	return nil
+}
+
+// componentSchema returns the schema that doc defines under components/schemas/name.
+func componentSchema(doc *openapi3.T, name string) (*openapi3.Schema, error) {
+	if doc.Components == nil || doc.Components.Schemas[name] == nil || doc.Components.Schemas[name].Value == nil {
+		return nil, fmt.Errorf("schema %s not found", name)
+	}
+	return doc.Components.Schemas[name].Value, nil
+}
+
+// findRoute returns the operation of the first document that has one for req.
+func (c *contract) findRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	var firstErr error
+	for _, router := range c.routers {
+		route, pathParams, err := router.FindRoute(req)
+		if err == nil {
+			return route, pathParams, nil
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	return nil, nil, firstErr
 }
 
 // checkRequest validates a request whose body was already read into body. It returns the
@@ -102,7 +191,7 @@ func loadContract(path string) (*contract, error) {
 func (c *contract) checkRequest(r *http.Request, body []byte) (*openapi3filter.RequestValidationInput, error) {
 	req := r.Clone(r.Context())
 	req.Body = io.NopCloser(bytes.NewReader(body))
-	route, pathParams, err := c.router.FindRoute(req)
+	route, pathParams, err := c.findRoute(req)
 	if err != nil {
 		return nil, fmt.Errorf("no operation matches: %w", err)
 	}

@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 )
 
 // recordingTB records failures and skips instead of stopping the test, so that tests can check
@@ -67,6 +71,11 @@ func TestContractViolations(t *testing.T) {
 		{"no basic auth", http.MethodPost, messagesURL, validForm, true, "basic authentication"},
 		{"undocumented path", http.MethodGet, "/2010-04-01/Accounts/" + DefaultAccountSID + "/Nothing.json", nil,
 			false, "no operation matches"},
+		{"valid lookup", http.MethodGet, lookupURL(lookupNumber) + lineTypeQuery, nil, false, ""},
+		{"lookup without basic auth", http.MethodGet, lookupURL(lookupNumber) + lineTypeQuery, nil, true,
+			"basic authentication"},
+		{"undocumented lookup path", http.MethodGet, lookupURL(lookupNumber) + "/Carrier", nil, false,
+			"no operation matches"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -183,5 +192,126 @@ func TestRequireContract(t *testing.T) {
 func TestLoadContractMissingFile(t *testing.T) {
 	if _, err := loadContract(filepath.Join(t.TempDir(), "twilio_api_v2010.json")); err == nil {
 		t.Errorf("loadContract of a missing file returned no error")
+	}
+}
+
+func TestLoadContractMissingLookups(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "twilio_api_v2010.json")
+	if err := os.WriteFile(path, []byte("{}"), 0o600); err != nil {
+		t.Fatalf("write placeholder document: %v", err)
+	}
+	_, err := loadContract(path)
+	if err == nil {
+		t.Fatalf("loadContract without %s returned no error", LookupsSpecFile)
+	}
+	if !strings.Contains(err.Error(), LookupsSpecFile) {
+		t.Errorf("error %q does not name %s", err, LookupsSpecFile)
+	}
+}
+
+func TestContractLookupAnswers(t *testing.T) {
+	RequireContract(t)
+	tests := []struct {
+		name       string
+		twilioType string
+		number     string
+		query      string
+	}{
+		{"mobile", "mobile", lookupNumber, lineTypeQuery},
+		{"landline", "landline", lookupNumber, lineTypeQuery},
+		{"non-fixed VoIP", "nonFixedVoip", lookupNumber, lineTypeQuery},
+		{"toll free", "tollFree", lookupNumber, lineTypeQuery},
+		{"no type", "", lookupNumber, lineTypeQuery},
+		{"without fields", "mobile", lookupNumber, ""},
+		{"invalid number", "mobile", "+141599299600", lineTypeQuery},
+		{"outside North America", "mobile", "+447700900123", lineTypeQuery},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recorder := &recordingTB{TB: t}
+			s := New(recorder)
+			s.SetLineType(tt.number, tt.twilioType)
+			req, err := http.NewRequest(http.MethodGet, s.URL+lookupURL(tt.number)+tt.query, nil)
+			if err != nil {
+				t.Fatalf("build request: %v", err)
+			}
+			req.SetBasicAuth(s.AccountSID, s.AuthToken)
+			resp, err := s.Client().Do(req)
+			if err != nil {
+				t.Fatalf("lookup: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("status = %d, want 200", resp.StatusCode)
+			}
+			if failures, _ := recorder.recorded(); len(failures) != 0 {
+				t.Errorf("lookup response failed the contract: %q", failures)
+			}
+		})
+	}
+}
+
+// lookupInput returns the validation input of a valid lookup request, or fails the test.
+func lookupInput(t *testing.T, checker *contract) *openapi3filter.RequestValidationInput {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1"+lookupURL(lookupNumber)+lineTypeQuery, nil)
+	if err != nil {
+		t.Fatalf("build request: %v", err)
+	}
+	req.SetBasicAuth(DefaultAccountSID, DefaultAuthToken)
+	input, err := checker.checkRequest(req, nil)
+	if err != nil {
+		t.Fatalf("valid lookup request failed the contract: %v", err)
+	}
+	return input
+}
+
+func TestContractChecksLookupAnswers(t *testing.T) {
+	RequireContract(t)
+	checker, err := contractFromEnv()
+	if err != nil {
+		t.Fatalf("load contract: %v", err)
+	}
+	input := lookupInput(t, checker)
+	header := http.Header{"Content-Type": {"application/json"}}
+	tests := []struct {
+		name    string
+		body    string
+		wantErr bool
+	}{
+		{"valid with nulls", `{"phone_number":"+12025550143","valid":true,"validation_errors":null,` +
+			`"line_type_intelligence":{"carrier_name":null,"error_code":60601,"mobile_country_code":null,` +
+			`"mobile_network_code":null,"type":null}}`, false},
+		{"valid as string", `{"phone_number":"+12025550143","valid":"yes"}`, true},
+		{"unknown validation error", `{"phone_number":"+1","valid":false,"validation_errors":["WRONG"]}`, true},
+		{"type as number", `{"line_type_intelligence":{"type":5}}`, true},
+		{"error_code as string", `{"line_type_intelligence":{"error_code":"60601"}}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checker.checkResponse(input, http.StatusOK, header, []byte(tt.body))
+			if (err != nil) != tt.wantErr {
+				t.Errorf("checkResponse(%s) = %v, want error %v", tt.body, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestLookupNullsNeedFix shows why allowLookupNulls exists: without it, Twilio's Lookup v2 document
+// rejects the nulls that Twilio sends.
+func TestLookupNullsNeedFix(t *testing.T) {
+	RequireContract(t)
+	path := filepath.Join(filepath.Dir(os.Getenv(SpecEnv)), LookupsSpecFile)
+	router, err := loadRouter(path, nil)
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	input := lookupInput(t, &contract{routers: []routers.Router{router}})
+	body := []byte(`{"phone_number":"+12025550143","valid":true,"validation_errors":null,` +
+		`"line_type_intelligence":null}`)
+	err = (&contract{}).checkResponse(input, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, body)
+	if err == nil {
+		t.Errorf("document without the fix accepted nulls; allowLookupNulls may no longer be needed")
 	}
 }

@@ -23,12 +23,14 @@ type Fault struct {
 	// Delay holds the response back. The server stops waiting when the client gives up.
 	Delay time.Duration
 	// Drop creates the message and then closes the connection without a response, so the client
-	// cannot tell whether the text was accepted. Status and Code take precedence over Drop.
+	// cannot tell whether the text was accepted. A lookup's connection is closed the same way. Status
+	// and Code take precedence over Drop.
 	Drop bool
 }
 
 // FaultFunc picks the fault for the nth request (counted from 1) of one kind, given its form
-// values for a create request or its query for a list request. It returns nil for a normal response.
+// values for a create request or its query for a list or lookup request. It returns nil for a
+// normal response.
 type FaultFunc func(n int, values url.Values) *Fault
 
 // errorMessages are the messages of the error bodies for the codes tests use most. They paraphrase

@@ -1,6 +1,7 @@
 // Package twiliotest is a fake Twilio REST API for tests. It serves the Messages list of one
-// account on 127.0.0.1, records every request, injects faults, and checks each request against
-// Twilio's OpenAPI document when the environment variable TEXTBACK_TWILIO_OPENAPI names it.
+// account and Lookup v2's phone numbers on 127.0.0.1, records every request, injects faults, and
+// checks each request and response against Twilio's OpenAPI documents when the environment
+// variable TEXTBACK_TWILIO_OPENAPI names them.
 package twiliotest
 
 import (
@@ -69,6 +70,10 @@ type Server struct {
 	lists       int
 	createFault FaultFunc
 	listFault   FaultFunc
+	lookups     int
+	lookupFault FaultFunc
+	// lineTypes are the line types that SetLineType set, by number.
+	lineTypes map[string]string
 }
 
 // Option configures a Server.
@@ -97,8 +102,8 @@ func WithoutContract() Option {
 }
 
 // New starts a fake Twilio API on 127.0.0.1 and closes it when the test ends. When
-// TEXTBACK_TWILIO_OPENAPI names Twilio's OpenAPI file, every request is checked against it and a
-// request that does not conform fails the test.
+// TEXTBACK_TWILIO_OPENAPI names Twilio's OpenAPI file, every request is checked against it and
+// twilio_lookups_v2.json in the same directory, and a request that does not conform fails the test.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	cfg := config{accountSID: DefaultAccountSID, authToken: DefaultAuthToken, clock: time.Now, contract: true}
@@ -134,7 +139,7 @@ func (s *Server) Account() provider.Account {
 // Client returns an HTTP client for the server.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// ChecksContract reports whether the server checks requests against Twilio's OpenAPI document.
+// ChecksContract reports whether the server checks requests against Twilio's OpenAPI documents.
 func (s *Server) ChecksContract() bool { return s.contract != nil }
 
 // Fail sets the function that picks a fault for each create request. Nil removes it.
@@ -224,12 +229,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // route authenticates the request and handles it.
 func (s *Server) route(r *http.Request, form url.Values) reply {
+	if match := lookupPath.FindStringSubmatch(r.URL.Path); match != nil {
+		return s.routeLookup(r, match[1])
+	}
 	match := messagesPath.FindStringSubmatch(r.URL.Path)
 	if match == nil {
 		return errorReply(http.StatusNotFound, 20404)
 	}
-	user, password, ok := r.BasicAuth()
-	if !ok || user != s.AccountSID || password != s.AuthToken {
+	if !s.authenticated(r) {
 		return errorReply(http.StatusUnauthorized, 20003)
 	}
 	if match[1] != s.AccountSID {
@@ -243,6 +250,24 @@ func (s *Server) route(r *http.Request, form url.Values) reply {
 	default:
 		return errorReply(http.StatusMethodNotAllowed, 20004)
 	}
+}
+
+// routeLookup authenticates a Lookup v2 request for number and handles it.
+func (s *Server) routeLookup(r *http.Request, number string) reply {
+	if !s.authenticated(r) {
+		return errorReply(http.StatusUnauthorized, 20003)
+	}
+	if r.Method != http.MethodGet {
+		return errorReply(http.StatusMethodNotAllowed, 20004)
+	}
+	return s.lookUpNumber(number, r.URL.Query())
+}
+
+// authenticated reports whether the request carries the account's SID and auth token as HTTP basic
+// credentials.
+func (s *Server) authenticated(r *http.Request) bool {
+	user, password, ok := r.BasicAuth()
+	return ok && user == s.AccountSID && password == s.AuthToken
 }
 
 // createMessage handles a create request, applying the fault chosen for it.
