@@ -14,9 +14,11 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/textback/textback/internal/alertsend"
 	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
+	"github.com/textback/textback/internal/conversation"
 	"github.com/textback/textback/internal/deliverylog"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/jobs"
@@ -25,6 +27,7 @@ import (
 	"github.com/textback/textback/internal/retention"
 	"github.com/textback/textback/internal/server"
 	"github.com/textback/textback/internal/store"
+	"github.com/textback/textback/internal/team"
 	"github.com/textback/textback/internal/webhook"
 )
 
@@ -121,12 +124,32 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock, FastLane: a.lane,
 		Directory: dir,
 	})
+	var mailer *alertsend.Mailer
+	if a.cfg.SMTPURL != "" {
+		smtp, err := alertsend.ParseSMTP(a.cfg.SMTPURL, a.cfg.SMTPFrom)
+		if err != nil {
+			return err
+		}
+		if mailer, err = alertsend.NewMailer(smtp); err != nil {
+			return err
+		}
+	}
+	teamService := team.New(team.Options{
+		Store: a.store, Queue: queue, Sender: sender, Mailer: mailer, Directory: dir, Logger: a.log, Clock: opts.Clock,
+		Client: &http.Client{Timeout: 10 * time.Second, Transport: opts.Transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+	})
+	sender.SetUndeliverable(teamService.Undeliverable)
+	engine := conversation.New(conversation.Options{
+		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, Logger: a.log, Clock: opts.Clock,
+	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
-		ResultWait: opts.ResultWait, Directory: dir,
+		ResultWait: opts.ResultWait, Directory: dir, Conversation: engine, Team: teamService,
 	})
 	outbound.Register(workers, sender)
 	callflow.Register(workers, processor)
+	team.Register(workers, teamService)
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,

@@ -18,11 +18,13 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/textback/textback/internal/conversation"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
+	"github.com/textback/textback/internal/team"
 )
 
 // Webhooks finds the adapter that reads the webhooks under a path.
@@ -40,6 +42,8 @@ type Processor struct {
 	clock    func() time.Time
 	wait     time.Duration
 	dir      *directory.Directory
+	conv     *conversation.Engine
+	team     *team.Service
 }
 
 // Options configures New.
@@ -55,6 +59,10 @@ type Options struct {
 	ResultWait time.Duration
 	// Directory caches settings; nil makes a private cache.
 	Directory *directory.Directory
+	// Conversation applies inbound texts and delivery reports.
+	Conversation *conversation.Engine
+	// Team raises alerts and tasks about calls.
+	Team *team.Service
 }
 
 // New returns a Processor.
@@ -71,6 +79,7 @@ func New(opts Options) *Processor {
 	return &Processor{
 		store: opts.Store, queue: opts.Queue, sender: opts.Sender, webhooks: opts.Webhooks,
 		log: opts.Logger, clock: opts.Clock, wait: opts.ResultWait, dir: opts.Directory,
+		conv: opts.Conversation, team: opts.Team,
 	}
 }
 

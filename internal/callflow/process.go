@@ -42,6 +42,11 @@ func (p *Processor) ProcessNow(ctx context.Context, id store.WebhookID, job int6
 
 func (p *Processor) process(ctx context.Context, id store.WebhookID, attempt int, job int64) error {
 	w, err := p.store.GetWebhook(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		// The webhook was deleted after its job was queued, for example by a privacy deletion.
+		p.log.Info("webhook gone, nothing to apply", slog.Int64("webhook_id", int64(id)))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -116,9 +121,9 @@ func (p *Processor) apply(ctx context.Context, tx *store.Tx, w store.Webhook, ev
 	case provider.CallMachine, provider.CallScreened, provider.CallScreenPrompt:
 		return p.applyForwardedLeg(ctx, tx, w, ev)
 	case provider.MessageInbound:
-		return p.storeInbound(ctx, tx, w, ev)
+		return p.conv.Inbound(ctx, tx, w, ev)
 	case provider.MessageStatus:
-		return "delivery report kept", nil
+		return p.conv.Status(ctx, tx, w, ev)
 	}
 	return "", fmt.Errorf("unsupported event type %q", ev.Type)
 }
@@ -156,6 +161,18 @@ func (p *Processor) applyCallerLeg(ctx context.Context, tx *store.Tx, w store.We
 	}
 	if err := tx.LockCall(ctx, call.ID); err != nil {
 		return "", err
+	}
+	// The call's first webhook is not always the first applied: a status callback can create the
+	// record before the voice webhook that says how textback handled the call.
+	if call.Handling != handling && (ev.Type == provider.CallIncoming ||
+		ev.Type == provider.CallDialEnded && call.Handling == store.HandlingUnobserved) {
+		forwardedFrom := call.ForwardedFrom
+		if ev.ForwardedFrom != "" {
+			forwardedFrom = ev.ForwardedFrom
+		}
+		if err := tx.SetCallHandling(ctx, call.ID, handling, forwardedFrom); err != nil {
+			return "", err
+		}
 	}
 	at := eventTime(ev, w)
 	switch ev.Type {
@@ -259,17 +276,29 @@ func (p *Processor) evaluate(
 	if err != nil || !decided {
 		return decision, err
 	}
-	return p.textBack(ctx, tx, call, number, business, decision)
+	record, err := p.textBack(ctx, tx, call, number, business, decision)
+	if err != nil {
+		return "", err
+	}
+	if err := p.alertMissed(ctx, tx, call.ID, number, business, v); err != nil {
+		return "", err
+	}
+	return record, nil
 }
 
 // Decide decides a call whose deadline for missing facts has come.
 func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
 	var snoozeUntil time.Time
+	gone := false
 	err := p.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.LockCall(ctx, id); err != nil {
 			return err
 		}
 		call, err := tx.GetCall(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			gone = true
+			return nil
+		}
 		if err != nil || !call.DecidedAt.IsZero() {
 			return err
 		}
@@ -290,6 +319,10 @@ func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
 	})
 	if err != nil {
 		return fmt.Errorf("decide call %d: %w", id, err)
+	}
+	if gone {
+		p.log.Info("call gone, nothing to decide", slog.Int64("call_id", int64(id)))
+		return nil
 	}
 	if !snoozeUntil.IsZero() {
 		return river.JobSnooze(max(time.Until(snoozeUntil), time.Second))

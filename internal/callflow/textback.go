@@ -52,7 +52,15 @@ func (p *Processor) textBack(
 		return skip(contact.ID, SkipOptedOut, "caller opted out")
 	}
 	if contact.SMSBlocked != "" {
-		return skip(contact.ID, SkipCannotText, "caller's number cannot receive texts ("+contact.SMSBlocked+")")
+		// No text is attempted: the lead gets the next step by email when possible, and the team a
+		// call-back task and an alert.
+		_, tmpl, values := p.compose(business, contact, call.StartedAt, p.clock())
+		if err := p.team.CannotText(ctx, tx, business, contact, contact.SMSBlocked, tmpl.Render(values),
+			fmt.Sprintf("call:%d", call.ID)); err != nil {
+			return "", err
+		}
+		return skip(contact.ID, SkipCannotText, "caller's number cannot receive texts ("+contact.SMSBlocked+
+			"); call-back task created and team alerted")
 	}
 	now := p.clock()
 	claimed, err := tx.ClaimTextBackWindow(ctx, business.ID, contact.ID, now, business.TextBack.Window)
@@ -64,6 +72,7 @@ func (p *Processor) textBack(
 		return skip(contact.ID, SkipWindow, "caller was texted back "+describeAgo(ago))
 	}
 	name, tmpl, values := p.compose(business, contact, call.StartedAt, now)
+	asked := values[msgtemplate.FieldQuestion] != "" && usesField(tmpl, msgtemplate.FieldQuestion)
 	msg, err := p.sender.Queue(ctx, tx, outbound.Request{
 		BusinessID:   business.ID,
 		ContactID:    contact.ID,
@@ -85,6 +94,11 @@ func (p *Processor) textBack(
 	if msg.Status == store.StatusHeld {
 		return skip(contact.ID, SkipHeld, msg.HoldReason)
 	}
+	if asked {
+		if err := tx.SetConversationAwaiting(ctx, msg.ConversationID, store.AwaitingQualifier); err != nil {
+			return "", err
+		}
+	}
 	record := decision + "; texted (" + name + ")"
 	return record, tx.SetCallTextBack(ctx, call.ID, contact.ID, store.TextBackQueued, name, record)
 }
@@ -101,6 +115,7 @@ func (p *Processor) compose(
 		msgtemplate.FieldBusiness:    b.Name,
 		msgtemplate.FieldRep:         b.RepName,
 		msgtemplate.FieldBookingLink: b.BookingURL,
+		msgtemplate.FieldQuestion:    b.Settings.Qualifier.Question,
 	}
 	if !b.Hours.IsOpen(start, loc) {
 		name, src, def = "after_hours", b.TextBack.AfterHoursTemplate, msgtemplate.DefaultAfterHours
@@ -118,6 +133,16 @@ func (p *Processor) compose(
 		t, _ = msgtemplate.Parse(def, msgtemplate.AllFields())
 	}
 	return name, t, values
+}
+
+// usesField reports whether the template inserts field.
+func usesField(t *msgtemplate.Template, field string) bool {
+	for _, f := range t.Fields() {
+		if f == field {
+			return true
+		}
+	}
+	return false
 }
 
 func describeAgo(d time.Duration) string {

@@ -31,7 +31,13 @@ var commands = map[string]command{
 	"apply":    {"load businesses, numbers and providers from a textback.yaml file", runApply},
 	"migrate":  {"create or upgrade the database schema and exit", runMigrate},
 	"calls":    {"list recent calls with their decisions", runCalls},
+	"tasks":    {"list call-back tasks, or mark one done", runTasks},
 	"simulate": {"send provider-shaped webhooks to a running server (simulate call)", runSimulate},
+	"migrate-db": {
+		"copy a SQLite installation into an empty PostgreSQL database (stop textback first)", runMigrateDB,
+	},
+	"export": {"write one business's data as JSON", runExport},
+	"forget": {"delete everything a business holds about one phone number", runForget},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.
@@ -74,7 +80,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", name, commands[name].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run textback <command> -h for its flags.")

@@ -37,6 +37,10 @@ type Config struct {
 	LogFormat string // text or json
 	// Retention is how long raw webhooks and the delivery log are kept; 0 keeps them forever.
 	Retention time.Duration
+	// SMTPURL is the mail relay for alerts and the email fallback, such as
+	// smtp://user:pass@mail.example.com:587; empty sends no email.
+	SMTPURL  string
+	SMTPFrom string // the From address of textback's email
 }
 
 // Env reads environment variables; tests pass their own.
@@ -67,6 +71,16 @@ func (c *Config) Register(fs *flag.FlagSet, env Env, which ...string) error {
 			}
 			fs.DurationVar(&c.Retention, "retention", def,
 				"how long to keep raw webhooks and the delivery log, such as 2160h; 0 keeps them forever (env TEXTBACK_RETENTION)")
+		case "smtp":
+			smtpURL, err := lookupSecret(env, "TEXTBACK_SMTP_URL", "")
+			if err != nil {
+				return err
+			}
+			fs.StringVar(&c.SMTPURL, "smtp-url", smtpURL,
+				"mail relay for team alerts and the email fallback, such as smtp://user:pass@mail.example.com:587; "+
+					"empty sends no email (env TEXTBACK_SMTP_URL or TEXTBACK_SMTP_URL_FILE)")
+			fs.StringVar(&c.SMTPFrom, "smtp-from", lookup(env, "TEXTBACK_SMTP_FROM", ""),
+				"From address of textback's email, such as textback@example.com (env TEXTBACK_SMTP_FROM)")
 		case "log":
 			fs.StringVar(&c.LogLevel, "log-level", lookup(env, "TEXTBACK_LOG_LEVEL", "info"),
 				"log level: debug, info, warn or error (env TEXTBACK_LOG_LEVEL)")
@@ -103,6 +117,9 @@ func (c *Config) Finish() error {
 			errs = append(errs, err)
 		}
 	}
+	if c.SMTPURL != "" && c.SMTPFrom == "" {
+		errs = append(errs, errors.New("missing --smtp-from: email needs a From address when --smtp-url is set"))
+	}
 	if c.Retention < 0 {
 		errs = append(errs, fmt.Errorf("invalid --retention %s: use a positive duration, or 0 to keep everything", c.Retention))
 	}
@@ -120,6 +137,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("public_url", c.PublicURL),
 		slog.String("log_level", c.LogLevel),
 		slog.Duration("retention", c.Retention),
+		slog.Bool("smtp", c.SMTPURL != ""),
 	)
 }
 

@@ -12,9 +12,12 @@ const (
 	FieldBookingLink = "booking_link"
 	// FieldNextOpen is when the business opens next in words, such as "tomorrow at 8:00 AM".
 	FieldNextOpen = "next_open"
+	// FieldQuestion is the business's qualifying question, such as "Is this for a home or a
+	// business?", when it has one.
+	FieldQuestion = "question"
 )
 
 // AllFields returns every field name an SMS template may use, in a fixed order. The slice is new on each call.
 func AllFields() []string {
-	return []string{FieldFirstName, FieldBusiness, FieldRep, FieldBookingLink, FieldNextOpen}
+	return []string{FieldFirstName, FieldBusiness, FieldRep, FieldBookingLink, FieldNextOpen, FieldQuestion}
 }

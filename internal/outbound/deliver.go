@@ -56,6 +56,11 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 	}
 	if !claimed {
 		current, err := s.store.GetMessage(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			// The text was deleted after its job was queued, for example by a privacy deletion.
+			s.log.Info("text gone, nothing to send", slog.Int64("message_id", int64(id)))
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -71,7 +76,14 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 	if err != nil {
 		return s.requeue(ctx, msg, "", err)
 	}
-	if failed := firstFailed(recipientChecks(contact)); failed != nil {
+	var conv store.Conversation
+	if msg.ConversationID != 0 {
+		if conv, err = s.store.GetConversation(ctx, msg.BusinessID, msg.ConversationID); err != nil {
+			return s.requeue(ctx, msg, "", err)
+		}
+	}
+	pol := policies[msg.Purpose]
+	if failed := firstFailed(recipientChecks(pol, contact, conv, s.clock())); failed != nil {
 		log.Info("text held at send time", slog.String("reason", failed.Detail))
 		return s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", failed.Detail)
 	}
@@ -92,6 +104,12 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 	acct := prov.Account()
 	req := provider.SendRequest{From: number.E164, To: msg.To, Body: msg.Body, StatusCallback: s.adapters.StatusCallback(prov.Kind)}
 	ctx = deliverylog.WithSubject(ctx, prov.ID, msg.ID, adapter.Secrets(acct))
+	if !pol.toStaff {
+		held, err := s.checkLineType(ctx, log, adapter, acct, msg, contact)
+		if err != nil || held {
+			return err
+		}
+	}
 
 	if msg.Attempts > 1 {
 		found, err := s.findSent(ctx, adapter, acct, req, msg.CreatedAt)
@@ -163,18 +181,72 @@ func (s *Sender) sendFailed(ctx context.Context, log *slog.Logger, msg store.Mes
 }
 
 // applyRecipientState records what a permanent failure says about the recipient, so that
-// nothing is sent to them again until that changes.
+// nothing is sent to them again until that changes, and hands a recipient who cannot take texts
+// to the fallback.
 func (s *Sender) applyRecipientState(ctx context.Context, msg store.Message, e *provider.SendError) error {
+	return s.ApplyRecipientState(ctx, msg, e.Recipient, "error "+e.Code)
+}
+
+// ApplyRecipientState records what a provider said about a text's recipient (in a send error or
+// a delivery report): an opt-out, or a number that cannot take texts, which goes to the fallback.
+func (s *Sender) ApplyRecipientState(ctx context.Context, msg store.Message, state provider.RecipientState, why string) error {
 	now := s.clock()
-	switch e.Recipient {
+	switch state {
 	case provider.RecipientOptedOut:
-		return s.store.SetContactOptedOut(ctx, msg.BusinessID, msg.ContactID, now)
+		return s.store.OptOutContact(ctx, msg.BusinessID, msg.ContactID, "provider "+why, now)
 	case provider.RecipientCannotText:
-		return s.store.SetContactSMSBlocked(ctx, msg.BusinessID, msg.ContactID, "cannot receive texts (error "+e.Code+")", now)
+		return s.blockAndFallBack(ctx, msg, "cannot receive texts ("+why+")")
 	case provider.RecipientInvalid:
-		return s.store.SetContactSMSBlocked(ctx, msg.BusinessID, msg.ContactID, "invalid number (error "+e.Code+")", now)
+		return s.blockAndFallBack(ctx, msg, "invalid number ("+why+")")
 	}
 	return nil
+}
+
+// blockAndFallBack marks the contact's number as unable to take texts and runs the fallback.
+func (s *Sender) blockAndFallBack(ctx context.Context, msg store.Message, reason string) error {
+	if err := s.store.SetContactSMSBlocked(ctx, msg.BusinessID, msg.ContactID, reason, s.clock()); err != nil {
+		return err
+	}
+	if s.undeliverable == nil || !policies[msg.Purpose].automated && msg.Purpose != store.PurposeStaffReply {
+		return nil
+	}
+	return s.undeliverable(ctx, msg, reason)
+}
+
+// checkLineType asks the provider once per contact, when the business wants it, whether the
+// number is a landline, and holds the text and runs the fallback when it is.
+func (s *Sender) checkLineType(
+	ctx context.Context, log *slog.Logger, adapter provider.Adapter, acct provider.Account,
+	msg store.Message, contact store.Contact,
+) (bool, error) {
+	looker, ok := adapter.(provider.LineTypeLooker)
+	if !ok || !contact.LineTypeCheckedAt.IsZero() {
+		return false, nil
+	}
+	business, err := s.dir.Business(ctx, s.store, msg.BusinessID)
+	if err != nil || !business.Settings.LookupLineType {
+		return false, err
+	}
+	lookupCtx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	lineType, err := looker.LookupLineType(lookupCtx, acct, contact.E164)
+	if err != nil {
+		// A failed lookup must not cost the lead their text: send it, and look up next time.
+		log.Warn("line type lookup failed; sending anyway", slog.String("error", err.Error()))
+		return false, nil
+	}
+	if err := s.store.SetContactLineType(ctx, msg.BusinessID, contact.ID, string(lineType), s.clock()); err != nil {
+		return false, err
+	}
+	if lineType.CanText() {
+		return false, nil
+	}
+	reason := "the number is a " + string(lineType) + " line (provider lookup)"
+	log.Info("text held: number cannot take texts", slog.String("line_type", string(lineType)))
+	if err := s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", reason); err != nil {
+		return true, err
+	}
+	return true, s.blockAndFallBack(ctx, msg, reason)
 }
 
 // requeue returns the message to the queue after an error that is not the provider's, and

@@ -10,6 +10,7 @@
 package outbound
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -58,7 +59,18 @@ type Sender struct {
 	limits   Limits
 	lane     *jobs.FastLane
 	dir      *directory.Directory
+	// undeliverable runs when a recipient turns out unable to take texts.
+	undeliverable UndeliverableFunc
 }
+
+// UndeliverableFunc runs after a text could not be delivered because its recipient cannot take
+// texts (a landline, a dead number); the contact is already marked. It gives the lead the same
+// next step another way and tells the team.
+type UndeliverableFunc func(ctx context.Context, msg store.Message, reason string) error
+
+// SetUndeliverable sets the fallback for recipients who cannot take texts. Call it before the
+// sender is used.
+func (s *Sender) SetUndeliverable(fn UndeliverableFunc) { s.undeliverable = fn }
 
 // Options configures New.
 type Options struct {

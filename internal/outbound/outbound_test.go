@@ -247,7 +247,7 @@ func (f *fixture) earlier(n int, status store.MessageStatus) {
 		_, _, err := f.store.InsertMessage(context.Background(), store.Message{
 			BusinessID: f.business.ID, ContactID: f.contact.ID, NumberID: f.number.ID, Direction: store.Outbound,
 			From: businessNumber, To: f.contact.E164, Body: "earlier", Status: status, Purpose: store.PurposeTextBack,
-			IdempotencyKey: fmt.Sprintf("earlier:%d", f.seq),
+			Automated: true, IdempotencyKey: fmt.Sprintf("earlier:%d", f.seq),
 		})
 		if err != nil {
 			f.t.Fatal(err)
@@ -316,14 +316,14 @@ func TestQueueChecks(t *testing.T) {
 		}, "Hi", store.StatusHeld, "invalid recipient number +1555", "recipient", 0},
 		{"hour limit", func(f *fixture) {
 			f.earlier(DefaultLimits.PerHour, store.StatusSent)
-		}, "Hi", store.StatusHeld, "per-contact limit reached: 5 in the last hour (limit 5)", "rate_limit", 0},
+		}, "Hi", store.StatusHeld, "per-contact limit on automated texts reached: 5 automated in the last hour (limit 5)", "rate_limit", 0},
 		{"below hour limit", func(f *fixture) {
 			f.earlier(DefaultLimits.PerHour-1, store.StatusSent)
 		}, "Hi", store.StatusQueued, "", "", 0},
 		{"hour limit counts queued and failed", func(f *fixture) {
 			f.earlier(3, store.StatusQueued)
 			f.earlier(2, store.StatusFailed)
-		}, "Hi", store.StatusHeld, "5 in the last hour", "rate_limit", 0},
+		}, "Hi", store.StatusHeld, "5 automated in the last hour", "rate_limit", 0},
 		{"held texts do not count", func(f *fixture) {
 			f.earlier(DefaultLimits.PerDay, store.StatusHeld)
 		}, "Hi", store.StatusQueued, "", "", 0},
@@ -334,7 +334,7 @@ func TestQueueChecks(t *testing.T) {
 		{"day limit", func(f *fixture) {
 			f.earlier(DefaultLimits.PerDay, store.StatusSent)
 			f.clock.Add(2 * time.Hour)
-		}, "Hi", store.StatusHeld, "per-contact limit reached: 0 in the last hour (limit 5), 15 in 24 h (limit 15)", "rate_limit", 0},
+		}, "Hi", store.StatusHeld, "per-contact limit on automated texts reached: 0 automated in the last hour (limit 5), 15 in 24 h (limit 15)", "rate_limit", 0},
 		{"day limit resets", func(f *fixture) {
 			f.earlier(DefaultLimits.PerDay, store.StatusSent)
 			f.clock.Add(24*time.Hour + time.Second)
@@ -391,7 +391,7 @@ func TestQueueChecks(t *testing.T) {
 // (the name of a check, or "") failed.
 func checkRecorded(t *testing.T, msg store.Message, failed string) {
 	t.Helper()
-	names := []string{"recipient", "opt_out", "sms_capable", "rate_limit", "length"}
+	names := []string{"recipient", "opt_out", "sms_capable", "review", "manual_pause", "rate_limit", "length"}
 	if len(msg.Details.Checks) != len(names) {
 		t.Fatalf("recorded checks %+v, want %v", msg.Details.Checks, names)
 	}

@@ -24,17 +24,25 @@ type Request struct {
 	CallID     store.CallID   // the call that caused it, if any
 	Body       string
 	Purpose    store.Purpose
+	// SentBy names the person who wrote a manual text, such as "staff Dana".
+	SentBy string
 	// TemplateName names the setting the body came from, such as "text_back".
 	TemplateName string
 	Details      store.MessageDetails
 	// IdempotencyKey makes queuing the same text twice return the first one. Required.
 	IdempotencyKey string
+	// NotBefore delays sending until then; zero sends at once.
+	NotBefore time.Time
 }
 
 // Queue checks req and stores the message in tx: queued with a delivery job when every check
 // passes, held with the first failing check's reason otherwise. A second request with the same
 // idempotency key returns the stored message and queues nothing.
 func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Message, error) {
+	pol, ok := policies[req.Purpose]
+	if !ok {
+		return store.Message{}, fmt.Errorf("queue text for contact %d: unknown purpose %q", req.ContactID, req.Purpose)
+	}
 	if req.IdempotencyKey == "" {
 		return store.Message{}, fmt.Errorf("queue text for contact %d: missing idempotency key", req.ContactID)
 	}
@@ -46,6 +54,14 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 	if err != nil {
 		return store.Message{}, fmt.Errorf("queue text to contact %d: %w", contact.ID, err)
 	}
+	business, err := s.dir.Business(ctx, tx, req.BusinessID)
+	if err != nil {
+		return store.Message{}, fmt.Errorf("queue text to contact %d: %w", contact.ID, err)
+	}
+	conv, err := tx.EnsureConversation(ctx, req.BusinessID, contact.ID)
+	if err != nil {
+		return store.Message{}, err
+	}
 	body := segment.Normalize(strings.TrimSpace(req.Body))
 	details := req.Details
 	now := s.clock()
@@ -53,12 +69,12 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 	if err != nil {
 		return store.Message{}, err
 	}
-	if counts.Reached == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
+	if !pol.toStaff && counts.Reached == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
 		body += " " + msgtemplate.OptOutSuffix
 		details.OptOut = true
 	}
 	count := segment.Count(body)
-	checks := s.checks(contact, counts, body, count)
+	checks := s.checks(pol, business.Settings.Limits, contact, conv, counts, body, count)
 	details.Checks = checks
 	status, hold := store.StatusQueued, ""
 	if failed := firstFailed(checks); failed != nil {
@@ -67,6 +83,7 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 	msg, inserted, err := tx.InsertMessage(ctx, store.Message{
 		BusinessID:     req.BusinessID,
 		ContactID:      contact.ID,
+		ConversationID: conv.ID,
 		NumberID:       number.ID,
 		ProviderID:     number.ProviderID,
 		CallID:         req.CallID,
@@ -79,6 +96,8 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 		Status:         status,
 		HoldReason:     hold,
 		Purpose:        req.Purpose,
+		Automated:      pol.automated,
+		SentBy:         req.SentBy,
 		TemplateName:   req.TemplateName,
 		Details:        details,
 		IdempotencyKey: req.IdempotencyKey,
@@ -94,36 +113,67 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 		s.log.Info("text held", append(attrs, slog.String("reason", hold))...)
 		return msg, nil
 	}
-	var opts *river.InsertOpts
-	if s.lane.Enabled() {
-		o := DeliverArgs{}.InsertOpts()
-		o.ScheduledAt = time.Now().Add(jobs.FastLaneGrace)
-		opts = &o
+	if err := tx.NoteOutbound(ctx, conv.ID, now); err != nil {
+		return store.Message{}, err
 	}
-	job, err := s.queue.InsertTx(ctx, tx, DeliverArgs{MessageID: int64(msg.ID)}, opts)
-	if err != nil {
-		return store.Message{}, fmt.Errorf("queue text %d: %w", msg.ID, err)
-	}
-	if s.lane.Enabled() {
-		tx.AfterCommit(func() {
-			s.lane.Go(DeliverArgs{}.Kind(), func(ctx context.Context) error {
-				return s.deliverNow(ctx, msg.ID, job)
-			})
-		})
+	if err := s.insertDelivery(ctx, tx, msg.ID, req.NotBefore); err != nil {
+		return store.Message{}, err
 	}
 	s.log.Info("text queued", append(attrs, slog.Int("segments", count.Segments))...)
 	return msg, nil
 }
 
+// insertDelivery adds the message's delivery job and, with a fast lane, hands the message to it
+// once tx commits. A text delayed until notBefore skips the fast lane.
+func (s *Sender) insertDelivery(ctx context.Context, tx *store.Tx, id store.MessageID, notBefore time.Time) error {
+	fast := s.lane.Enabled() && notBefore.IsZero()
+	var opts *river.InsertOpts
+	switch {
+	case fast:
+		o := DeliverArgs{}.InsertOpts()
+		o.ScheduledAt = time.Now().Add(jobs.FastLaneGrace)
+		opts = &o
+	case !notBefore.IsZero():
+		o := DeliverArgs{}.InsertOpts()
+		o.ScheduledAt = notBefore
+		opts = &o
+	}
+	job, err := s.queue.InsertTx(ctx, tx, DeliverArgs{MessageID: int64(id)}, opts)
+	if err != nil {
+		return fmt.Errorf("queue text %d: %w", id, err)
+	}
+	if fast {
+		tx.AfterCommit(func() {
+			s.lane.Go(DeliverArgs{}.Kind(), func(ctx context.Context) error {
+				return s.deliverNow(ctx, id, job)
+			})
+		})
+	}
+	return nil
+}
+
 // checks runs the queue-time checks on the outbound path, in order, recording every result.
-func (s *Sender) checks(contact store.Contact, counts store.OutboundCounts, body string, count segment.Result) []store.Check {
-	checks := recipientChecks(contact)
-	hour, day := counts.LastHour, counts.LastDay
-	rate := store.Check{Name: "rate_limit", Passed: true,
-		Detail: fmt.Sprintf("%d in the last hour (limit %d), %d in 24 h (limit %d)", hour, s.limits.PerHour, day, s.limits.PerDay)}
-	if hour >= s.limits.PerHour || day >= s.limits.PerDay {
-		rate.Passed = false
-		rate.Detail = "per-contact limit reached: " + rate.Detail
+func (s *Sender) checks(
+	pol policy, limits store.Limits, contact store.Contact, conv store.Conversation, counts store.OutboundCounts,
+	body string, count segment.Result,
+) []store.Check {
+	checks := recipientChecks(pol, contact, conv, s.clock())
+	if pol.gated() {
+		hour, day := counts.LastHour, counts.LastDay
+		perHour, perDay := limits.PerHour, limits.PerDay
+		if perHour <= 0 {
+			perHour = DefaultLimits.PerHour
+		}
+		if perDay <= 0 {
+			perDay = DefaultLimits.PerDay
+		}
+		rate := store.Check{Name: "rate_limit", Passed: true,
+			Detail: fmt.Sprintf("%d automated in the last hour (limit %d), %d in 24 h (limit %d)", hour, perHour, day, perDay)}
+		if hour >= perHour || day >= perDay {
+			rate.Passed = false
+			rate.Detail = "per-contact limit on automated texts reached: " + rate.Detail
+		}
+		checks = append(checks, rate)
 	}
 	length := store.Check{Name: "length", Passed: true,
 		Detail: fmt.Sprintf("%d segments, %s", count.Segments, count.Encoding)}
@@ -134,27 +184,44 @@ func (s *Sender) checks(contact store.Contact, counts store.OutboundCounts, body
 		length.Passed = false
 		length.Detail = fmt.Sprintf("text too long: %d segments, the limit is %d", count.Segments, MaxSegments)
 	}
-	return append(checks, rate, length)
+	return append(checks, length)
 }
 
-// recipientChecks are the checks about the recipient, run at queue time and again just before
-// sending, because a contact can opt out or turn out to be a landline in between.
-func recipientChecks(contact store.Contact) []store.Check {
+// recipientChecks are the checks about the recipient and the conversation, run at queue time and
+// again just before sending, because a contact can opt out or turn out to be a landline, and a
+// person can take over the conversation, in between.
+func recipientChecks(pol policy, contact store.Contact, conv store.Conversation, now time.Time) []store.Check {
 	recipient := store.Check{Name: "recipient", Passed: true, Detail: contact.E164}
 	if _, err := phone.Parse(contact.E164, "US"); err != nil {
 		recipient.Passed, recipient.Detail = false, "invalid recipient number "+contact.E164
 	}
 	optOut := store.Check{Name: "opt_out", Passed: true, Detail: "not opted out"}
 	if contact.OptedOut() {
-		optOut.Passed = false
 		optOut.Detail = "recipient opted out at " + contact.OptedOutAt.Format(time.RFC3339)
+		if pol.exemptOptOut {
+			optOut.Detail += "; this reply to their own keyword is allowed"
+		} else {
+			optOut.Passed = false
+		}
 	}
 	capable := store.Check{Name: "sms_capable", Passed: true, Detail: "no delivery block"}
 	if contact.SMSBlocked != "" {
 		capable.Passed = false
 		capable.Detail = "number cannot receive texts: " + contact.SMSBlocked
 	}
-	return []store.Check{recipient, optOut, capable}
+	checks := []store.Check{recipient, optOut, capable}
+	if pol.gated() {
+		review := store.Check{Name: "review", Passed: contact.ReviewReason == "", Detail: "no review pending"}
+		if !review.Passed {
+			review.Detail = "automated texts wait for a person to review the contact: " + contact.ReviewReason
+		}
+		pause := store.Check{Name: "manual_pause", Passed: !conv.Paused(now), Detail: "no person is handling the conversation"}
+		if !pause.Passed {
+			pause.Detail = "a person replied; automation is paused until " + conv.AutomationPausedUntil.Format(time.RFC3339)
+		}
+		checks = append(checks, review, pause)
+	}
+	return checks
 }
 
 func firstFailed(checks []store.Check) *store.Check {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/textback/textback/internal/hours"
@@ -21,6 +22,7 @@ type Business struct {
 	BookingURL string
 	Hours      hours.Week
 	TextBack   TextBackSettings
+	Settings   Settings
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -54,6 +56,13 @@ func (o ops) UpsertBusiness(ctx context.Context, b Business) (Business, error) {
 	if err != nil {
 		return Business{}, fmt.Errorf("upsert business %s: %w", b.Slug, err)
 	}
+	if reflect.ValueOf(b.Settings).IsZero() {
+		b.Settings = DefaultSettings()
+	}
+	settingsJSON, err := json.Marshal(b.Settings)
+	if err != nil {
+		return Business{}, fmt.Errorf("upsert business %s: %w", b.Slug, err)
+	}
 	row, err := o.q.UpsertBusiness(ctx, dbsqlc.UpsertBusinessParams{
 		Slug:                  b.Slug,
 		Name:                  b.Name,
@@ -68,6 +77,7 @@ func (o ops) UpsertBusiness(ctx context.Context, b Business) (Business, error) {
 		AfterHoursTemplate:    b.TextBack.AfterHoursTemplate,
 		MissedCallMessage:     b.TextBack.MissedCallMessage,
 		ScreenPrompt:          b.TextBack.ScreenPrompt,
+		Settings:              string(settingsJSON),
 		CreatedAt:             o.Now(),
 	})
 	if err != nil {
@@ -143,5 +153,13 @@ func businessFromRow(row dbsqlc.Business) (Business, error) {
 	if err := json.Unmarshal([]byte(row.Hours), &b.Hours); err != nil {
 		return Business{}, fmt.Errorf("read hours of business %s: %w", row.Slug, err)
 	}
+	if row.Settings == "{}" || row.Settings == "" {
+		b.Settings = DefaultSettings()
+		return b, nil
+	}
+	if err := json.Unmarshal([]byte(row.Settings), &b.Settings); err != nil {
+		return Business{}, fmt.Errorf("read settings of business %s: %w", row.Slug, err)
+	}
+	b.Settings = b.Settings.withDefaults()
 	return b, nil
 }

@@ -280,3 +280,15 @@ func callFromRow(row dbsqlc.Call) Call {
 		UpdatedAt:      row.UpdatedAt.UTC(),
 	}
 }
+
+// SetCallHandling records how textback handled the call, when a webhook that says so arrives
+// after another created the call's record.
+func (o ops) SetCallHandling(ctx context.Context, id CallID, h Handling, forwardedFrom string) error {
+	err := o.q.SetCallHandling(ctx, dbsqlc.SetCallHandlingParams{
+		ID: int64(id), Handling: string(h), ForwardedFrom: forwardedFrom, UpdatedAt: o.Now(),
+	})
+	if err != nil {
+		return fmt.Errorf("set handling of call %d: %w", id, err)
+	}
+	return nil
+}

@@ -2,10 +2,19 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/textback/textback/internal/store/dbsqlc"
+)
+
+// ContactKind says who a contact is to the business.
+type ContactKind string
+
+const (
+	KindLead  ContactKind = "lead"  // a caller or texter the business serves
+	KindStaff ContactKind = "staff" // a team member who receives alerts
 )
 
 // Contact is a person who called or texted a business, known by their E.164 number.
@@ -13,9 +22,23 @@ type Contact struct {
 	ID         ContactID
 	BusinessID BusinessID
 	E164       string
+	Kind       ContactKind
 	FirstName  string
 	LastName   string
-	OptedOutAt time.Time // zero while the contact may be texted
+	Email      string
+	// Qualifier is the contact's answer to the business's qualifying question.
+	Qualifier string
+	Tags      []string
+	// OptedOutAt is zero while the contact may be texted; OptOutSource says what opted them out
+	// (the keyword they sent, or a provider error code).
+	OptedOutAt   time.Time
+	OptOutSource string
+	// ReviewReason, when set, holds every automated text until a person has looked: the
+	// contact sent something that may be an opt-out rules could not confirm.
+	ReviewReason string
+	// LineType is what a number lookup said ("mobile", "landline", ...), when one was made.
+	LineType          string
+	LineTypeCheckedAt time.Time
 	// SMSBlocked is why texts to this number cannot be delivered ("landline"), or "" when they can.
 	SMSBlocked     string
 	SMSBlockedAt   time.Time
@@ -105,17 +128,27 @@ func (o ops) SetContactSMSBlocked(
 }
 
 func contactFromRow(row dbsqlc.Contact) Contact {
-	return Contact{
-		ID:             ContactID(row.ID),
-		BusinessID:     BusinessID(row.BusinessID),
-		E164:           row.E164,
-		FirstName:      row.FirstName,
-		LastName:       row.LastName,
-		OptedOutAt:     timeOf(row.OptedOutAt),
-		SMSBlocked:     row.SmsBlocked,
-		SMSBlockedAt:   timeOf(row.SmsBlockedAt),
-		LastTextBackAt: timeOf(row.LastTextBackAt),
-		CreatedAt:      row.CreatedAt.UTC(),
-		UpdatedAt:      row.UpdatedAt.UTC(),
+	c := Contact{
+		ID:                ContactID(row.ID),
+		BusinessID:        BusinessID(row.BusinessID),
+		E164:              row.E164,
+		Kind:              ContactKind(row.Kind),
+		FirstName:         row.FirstName,
+		LastName:          row.LastName,
+		Email:             row.Email,
+		Qualifier:         row.Qualifier,
+		OptedOutAt:        timeOf(row.OptedOutAt),
+		OptOutSource:      row.OptOutSource,
+		ReviewReason:      row.ReviewReason,
+		LineType:          row.LineType,
+		LineTypeCheckedAt: timeOf(row.LineTypeCheckedAt),
+		SMSBlocked:        row.SmsBlocked,
+		SMSBlockedAt:      timeOf(row.SmsBlockedAt),
+		LastTextBackAt:    timeOf(row.LastTextBackAt),
+		CreatedAt:         row.CreatedAt.UTC(),
+		UpdatedAt:         row.UpdatedAt.UTC(),
 	}
+	// A malformed tag list reads as no tags; tags only label contacts.
+	_ = json.Unmarshal([]byte(row.Tags), &c.Tags)
+	return c
 }

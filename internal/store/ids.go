@@ -9,4 +9,8 @@ type (
 	CallID     int64 // a row of calls
 	MessageID  int64 // a row of messages
 	WebhookID  int64 // a row of webhooks
+
+	ConversationID int64 // a row of conversations
+	TaskID         int64 // a row of tasks
+	AlertID        int64 // a row of alerts
 )

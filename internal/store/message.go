@@ -37,7 +37,14 @@ const (
 type Purpose string
 
 const (
-	PurposeTextBack Purpose = "text_back" // the answer to a missed call
+	PurposeTextBack      Purpose = "text_back"            // the answer to a missed call
+	PurposeKeywordReply  Purpose = "keyword_reply"        // the reply a business keyword sends
+	PurposeOptOutConfirm Purpose = "opt_out_confirmation" // the one text after an opt-out
+	PurposeOptInConfirm  Purpose = "opt_in_confirmation"  // the text after a return
+	PurposeHelp          Purpose = "help"                 // the answer to HELP or INFO
+	PurposeStaffReply    Purpose = "staff_reply"          // a text a team member wrote
+	PurposeTeamAlert     Purpose = "team_alert"           // an alert texted to a team member
+	PurposeStaffNotice   Purpose = "staff_notice"         // an automatic answer to a team member
 )
 
 // Check is one check on the outbound path and its result, kept with the message.
@@ -54,6 +61,9 @@ type MessageDetails struct {
 	Values   map[string]string `json:"values,omitempty"`   // the values filled into the template
 	Checks   []Check           `json:"checks,omitempty"`
 	OptOut   bool              `json:"opt_out_appended,omitempty"` // opt-out wording was added
+	// RetryOf is the text this one sends again after a delivery error, and Retry its number.
+	RetryOf int64 `json:"retry_of,omitempty"`
+	Retry   int   `json:"retry,omitempty"`
 }
 
 // Message is one text, in either direction.
@@ -61,6 +71,7 @@ type Message struct {
 	ID                MessageID
 	BusinessID        BusinessID
 	ContactID         ContactID
+	ConversationID    ConversationID
 	NumberID          NumberID
 	ProviderID        ProviderID
 	CallID            CallID
@@ -77,14 +88,19 @@ type Message struct {
 	ErrorMessage      string
 	HoldReason        string
 	Purpose           Purpose
-	TemplateName      string
-	Details           MessageDetails
-	IdempotencyKey    string
-	Attempts          int
-	SendingSince      time.Time
-	SentAt            time.Time
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Automated is false for texts a person wrote; only automated texts count toward the
+	// per-contact limits and pause for a person's reply.
+	Automated bool
+	// SentBy names who wrote a manual text, such as "staff Dana".
+	SentBy         string
+	TemplateName   string
+	Details        MessageDetails
+	IdempotencyKey string
+	Attempts       int
+	SendingSince   time.Time
+	SentAt         time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // InsertMessage stores m and returns it with its id. When another message already has m's
@@ -95,24 +111,28 @@ func (o ops) InsertMessage(ctx context.Context, m Message) (Message, bool, error
 		return Message{}, false, fmt.Errorf("insert message to %s: %w", m.To, err)
 	}
 	row, err := o.q.InsertMessage(ctx, dbsqlc.InsertMessageParams{
-		BusinessID:     int64(m.BusinessID),
-		ContactID:      nullInt(int64(m.ContactID)),
-		NumberID:       nullInt(int64(m.NumberID)),
-		ProviderID:     nullInt(int64(m.ProviderID)),
-		CallID:         nullInt(int64(m.CallID)),
-		Direction:      string(m.Direction),
-		FromNumber:     m.From,
-		ToNumber:       m.To,
-		Body:           m.Body,
-		Encoding:       m.Encoding,
-		Segments:       int32(m.Segments),
-		Status:         string(m.Status),
-		HoldReason:     m.HoldReason,
-		Purpose:        string(m.Purpose),
-		Template:       m.TemplateName,
-		Details:        string(details),
-		IdempotencyKey: nullString(m.IdempotencyKey),
-		CreatedAt:      o.Now(),
+		BusinessID:        int64(m.BusinessID),
+		ContactID:         nullInt(int64(m.ContactID)),
+		NumberID:          nullInt(int64(m.NumberID)),
+		ProviderID:        nullInt(int64(m.ProviderID)),
+		CallID:            nullInt(int64(m.CallID)),
+		Direction:         string(m.Direction),
+		FromNumber:        m.From,
+		ToNumber:          m.To,
+		Body:              m.Body,
+		Encoding:          m.Encoding,
+		Segments:          int32(m.Segments),
+		Status:            string(m.Status),
+		HoldReason:        m.HoldReason,
+		Purpose:           string(m.Purpose),
+		Template:          m.TemplateName,
+		Details:           string(details),
+		IdempotencyKey:    nullString(m.IdempotencyKey),
+		ConversationID:    nullInt(int64(m.ConversationID)),
+		Automated:         m.Automated,
+		SentBy:            m.SentBy,
+		ProviderMessageID: nullString(m.ProviderMessageID),
+		CreatedAt:         o.Now(),
 	})
 	if errors.Is(err, sql.ErrNoRows) && m.IdempotencyKey != "" {
 		existing, err := o.q.GetMessageByIdempotencyKey(ctx, nullString(m.IdempotencyKey))
@@ -226,6 +246,7 @@ func messageFromRow(row dbsqlc.Message) (Message, error) {
 		ID:                MessageID(row.ID),
 		BusinessID:        BusinessID(row.BusinessID),
 		ContactID:         ContactID(row.ContactID.Int64),
+		ConversationID:    ConversationID(row.ConversationID.Int64),
 		NumberID:          NumberID(row.NumberID.Int64),
 		ProviderID:        ProviderID(row.ProviderID.Int64),
 		CallID:            CallID(row.CallID.Int64),
@@ -242,6 +263,8 @@ func messageFromRow(row dbsqlc.Message) (Message, error) {
 		ErrorMessage:      row.ErrorMessage,
 		HoldReason:        row.HoldReason,
 		Purpose:           Purpose(row.Purpose),
+		Automated:         row.Automated,
+		SentBy:            row.SentBy,
 		TemplateName:      row.Template,
 		IdempotencyKey:    row.IdempotencyKey.String,
 		Attempts:          int(row.Attempts),

@@ -30,21 +30,25 @@ type Number struct {
 	ForwardTo   string // E.164 number rung in ModeDial
 	RingSeconds int
 	AnswerCheck provider.AnswerCheck
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ProviderConfirmsOptOut means the provider answers STOP and START itself, so textback sends
+	// no confirmation of its own and the person gets exactly one.
+	ProviderConfirmsOptOut bool
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
 }
 
 // UpsertNumber creates the number or moves it to n's business and settings.
 func (o ops) UpsertNumber(ctx context.Context, n Number) (Number, error) {
 	row, err := o.q.UpsertNumber(ctx, dbsqlc.UpsertNumberParams{
-		BusinessID:  int64(n.BusinessID),
-		ProviderID:  int64(n.ProviderID),
-		E164:        n.E164,
-		Mode:        string(n.Mode),
-		ForwardTo:   n.ForwardTo,
-		RingSeconds: int32(n.RingSeconds),
-		AnswerCheck: string(n.AnswerCheck),
-		CreatedAt:   o.Now(),
+		BusinessID:             int64(n.BusinessID),
+		ProviderID:             int64(n.ProviderID),
+		E164:                   n.E164,
+		Mode:                   string(n.Mode),
+		ForwardTo:              n.ForwardTo,
+		RingSeconds:            int32(n.RingSeconds),
+		AnswerCheck:            string(n.AnswerCheck),
+		ProviderConfirmsOptOut: n.ProviderConfirmsOptOut,
+		CreatedAt:              o.Now(),
 	})
 	if err != nil {
 		return Number{}, fmt.Errorf("upsert number %s: %w", n.E164, err)
@@ -85,15 +89,16 @@ func (o ops) ListNumbers(ctx context.Context, business BusinessID) ([]Number, er
 
 func numberFromRow(row dbsqlc.Number) Number {
 	return Number{
-		ID:          NumberID(row.ID),
-		BusinessID:  BusinessID(row.BusinessID),
-		ProviderID:  ProviderID(row.ProviderID),
-		E164:        row.E164,
-		Mode:        NumberMode(row.Mode),
-		ForwardTo:   row.ForwardTo,
-		RingSeconds: int(row.RingSeconds),
-		AnswerCheck: provider.AnswerCheck(row.AnswerCheck),
-		CreatedAt:   row.CreatedAt.UTC(),
-		UpdatedAt:   row.UpdatedAt.UTC(),
+		ID:                     NumberID(row.ID),
+		BusinessID:             BusinessID(row.BusinessID),
+		ProviderID:             ProviderID(row.ProviderID),
+		E164:                   row.E164,
+		Mode:                   NumberMode(row.Mode),
+		ForwardTo:              row.ForwardTo,
+		RingSeconds:            int(row.RingSeconds),
+		AnswerCheck:            provider.AnswerCheck(row.AnswerCheck),
+		ProviderConfirmsOptOut: row.ProviderConfirmsOptOut,
+		CreatedAt:              row.CreatedAt.UTC(),
+		UpdatedAt:              row.UpdatedAt.UTC(),
 	}
 }

@@ -22,7 +22,7 @@ func (q *Queries) CountBusinesses(ctx context.Context) (int64, error) {
 }
 
 const getBusiness = `-- name: GetBusiness :one
-SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at FROM businesses WHERE id = $1
+SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings FROM businesses WHERE id = $1
 `
 
 func (q *Queries) GetBusiness(ctx context.Context, id int64) (Business, error) {
@@ -45,12 +45,13 @@ func (q *Queries) GetBusiness(ctx context.Context, id int64) (Business, error) {
 		&i.ScreenPrompt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Settings,
 	)
 	return i, err
 }
 
 const getBusinessBySlug = `-- name: GetBusinessBySlug :one
-SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at FROM businesses WHERE slug = $1
+SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings FROM businesses WHERE slug = $1
 `
 
 func (q *Queries) GetBusinessBySlug(ctx context.Context, slug string) (Business, error) {
@@ -73,12 +74,13 @@ func (q *Queries) GetBusinessBySlug(ctx context.Context, slug string) (Business,
 		&i.ScreenPrompt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Settings,
 	)
 	return i, err
 }
 
 const listBusinesses = `-- name: ListBusinesses :many
-SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at FROM businesses ORDER BY slug
+SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings FROM businesses ORDER BY slug
 `
 
 func (q *Queries) ListBusinesses(ctx context.Context) ([]Business, error) {
@@ -107,6 +109,7 @@ func (q *Queries) ListBusinesses(ctx context.Context) ([]Business, error) {
 			&i.ScreenPrompt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Settings,
 		); err != nil {
 			return nil, err
 		}
@@ -125,8 +128,8 @@ const upsertBusiness = `-- name: UpsertBusiness :one
 INSERT INTO businesses (
     slug, name, time_zone, region, rep_name, booking_url, hours,
     text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template,
-    missed_call_message, screen_prompt, created_at, updated_at
-) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+    missed_call_message, screen_prompt, settings, created_at, updated_at
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
 ON CONFLICT (slug) DO UPDATE SET
     name = excluded.name,
     time_zone = excluded.time_zone,
@@ -140,8 +143,9 @@ ON CONFLICT (slug) DO UPDATE SET
     after_hours_template = excluded.after_hours_template,
     missed_call_message = excluded.missed_call_message,
     screen_prompt = excluded.screen_prompt,
+    settings = excluded.settings,
     updated_at = excluded.updated_at
-RETURNING id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at
+RETURNING id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings
 `
 
 type UpsertBusinessParams struct {
@@ -158,6 +162,7 @@ type UpsertBusinessParams struct {
 	AfterHoursTemplate    string
 	MissedCallMessage     string
 	ScreenPrompt          string
+	Settings              string
 	CreatedAt             time.Time
 }
 
@@ -176,6 +181,7 @@ func (q *Queries) UpsertBusiness(ctx context.Context, arg UpsertBusinessParams) 
 		arg.AfterHoursTemplate,
 		arg.MissedCallMessage,
 		arg.ScreenPrompt,
+		arg.Settings,
 		arg.CreatedAt,
 	)
 	var i Business
@@ -196,6 +202,7 @@ func (q *Queries) UpsertBusiness(ctx context.Context, arg UpsertBusinessParams) 
 		&i.ScreenPrompt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Settings,
 	)
 	return i, err
 }

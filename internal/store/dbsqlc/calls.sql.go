@@ -362,6 +362,27 @@ func (q *Queries) SetCallDialResult(ctx context.Context, arg SetCallDialResultPa
 	return err
 }
 
+const setCallHandling = `-- name: SetCallHandling :exec
+UPDATE calls SET handling = $2, forwarded_from = $3, updated_at = $4 WHERE id = $1
+`
+
+type SetCallHandlingParams struct {
+	ID            int64
+	Handling      string
+	ForwardedFrom string
+	UpdatedAt     time.Time
+}
+
+func (q *Queries) SetCallHandling(ctx context.Context, arg SetCallHandlingParams) error {
+	_, err := q.exec(ctx, q.setCallHandlingStmt, setCallHandling,
+		arg.ID,
+		arg.Handling,
+		arg.ForwardedFrom,
+		arg.UpdatedAt,
+	)
+	return err
+}
+
 const setCallScreenDigits = `-- name: SetCallScreenDigits :exec
 UPDATE calls SET screen_digits = $2, updated_at = $3 WHERE id = $1
 `

@@ -24,14 +24,23 @@ func New(db DBTX) *Queries {
 func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	q := Queries{db: db}
 	var err error
+	if q.addAlertOccurrenceStmt, err = db.PrepareContext(ctx, addAlertOccurrence); err != nil {
+		return nil, fmt.Errorf("error preparing query AddAlertOccurrence: %w", err)
+	}
 	if q.claimMessageStmt, err = db.PrepareContext(ctx, claimMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimMessage: %w", err)
 	}
 	if q.claimTextBackWindowStmt, err = db.PrepareContext(ctx, claimTextBackWindow); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTextBackWindow: %w", err)
 	}
+	if q.completeTaskStmt, err = db.PrepareContext(ctx, completeTask); err != nil {
+		return nil, fmt.Errorf("error preparing query CompleteTask: %w", err)
+	}
 	if q.countBusinessesStmt, err = db.PrepareContext(ctx, countBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query CountBusinesses: %w", err)
+	}
+	if q.countOpenTasksStmt, err = db.PrepareContext(ctx, countOpenTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOpenTasks: %w", err)
 	}
 	if q.countOutboundStmt, err = db.PrepareContext(ctx, countOutbound); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOutbound: %w", err)
@@ -48,8 +57,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteSandboxMessagesBeforeStmt, err = db.PrepareContext(ctx, deleteSandboxMessagesBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSandboxMessagesBefore: %w", err)
 	}
+	if q.ensureConversationStmt, err = db.PrepareContext(ctx, ensureConversation); err != nil {
+		return nil, fmt.Errorf("error preparing query EnsureConversation: %w", err)
+	}
+	if q.escalateAlertStmt, err = db.PrepareContext(ctx, escalateAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query EscalateAlert: %w", err)
+	}
+	if q.findOpenAlertStmt, err = db.PrepareContext(ctx, findOpenAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query FindOpenAlert: %w", err)
+	}
 	if q.findSandboxMessageStmt, err = db.PrepareContext(ctx, findSandboxMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query FindSandboxMessage: %w", err)
+	}
+	if q.getAlertStmt, err = db.PrepareContext(ctx, getAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAlert: %w", err)
 	}
 	if q.getBusinessStmt, err = db.PrepareContext(ctx, getBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBusiness: %w", err)
@@ -69,11 +90,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getContactByE164Stmt, err = db.PrepareContext(ctx, getContactByE164); err != nil {
 		return nil, fmt.Errorf("error preparing query GetContactByE164: %w", err)
 	}
+	if q.getConversationStmt, err = db.PrepareContext(ctx, getConversation); err != nil {
+		return nil, fmt.Errorf("error preparing query GetConversation: %w", err)
+	}
 	if q.getMessageStmt, err = db.PrepareContext(ctx, getMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMessage: %w", err)
 	}
 	if q.getMessageByIdempotencyKeyStmt, err = db.PrepareContext(ctx, getMessageByIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMessageByIdempotencyKey: %w", err)
+	}
+	if q.getMessageByProviderIDStmt, err = db.PrepareContext(ctx, getMessageByProviderID); err != nil {
+		return nil, fmt.Errorf("error preparing query GetMessageByProviderID: %w", err)
 	}
 	if q.getNumberStmt, err = db.PrepareContext(ctx, getNumber); err != nil {
 		return nil, fmt.Errorf("error preparing query GetNumber: %w", err)
@@ -90,11 +117,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
 	}
+	if q.insertAlertStmt, err = db.PrepareContext(ctx, insertAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAlert: %w", err)
+	}
+	if q.insertAlertDeliveryStmt, err = db.PrepareContext(ctx, insertAlertDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAlertDelivery: %w", err)
+	}
 	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
 	}
 	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
+	}
+	if q.insertMessageEventStmt, err = db.PrepareContext(ctx, insertMessageEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertMessageEvent: %w", err)
 	}
 	if q.insertProviderExchangeStmt, err = db.PrepareContext(ctx, insertProviderExchange); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertProviderExchange: %w", err)
@@ -102,8 +138,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertSandboxMessageStmt, err = db.PrepareContext(ctx, insertSandboxMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSandboxMessage: %w", err)
 	}
+	if q.insertTaskStmt, err = db.PrepareContext(ctx, insertTask); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertTask: %w", err)
+	}
 	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
+	}
+	if q.latestSMSAlertToStmt, err = db.PrepareContext(ctx, latestSMSAlertTo); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestSMSAlertTo: %w", err)
+	}
+	if q.listAlertDeliveriesStmt, err = db.PrepareContext(ctx, listAlertDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAlertDeliveries: %w", err)
+	}
+	if q.listAlertsStmt, err = db.PrepareContext(ctx, listAlerts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAlerts: %w", err)
 	}
 	if q.listBusinessesStmt, err = db.PrepareContext(ctx, listBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBusinesses: %w", err)
@@ -113,6 +161,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listContactsPageStmt, err = db.PrepareContext(ctx, listContactsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContactsPage: %w", err)
+	}
+	if q.listConversationMessagesStmt, err = db.PrepareContext(ctx, listConversationMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListConversationMessages: %w", err)
+	}
+	if q.listMessageEventsStmt, err = db.PrepareContext(ctx, listMessageEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMessageEvents: %w", err)
 	}
 	if q.listMessagesByCallStmt, err = db.PrepareContext(ctx, listMessagesByCall); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessagesByCall: %w", err)
@@ -138,6 +192,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listRecentMessagesStmt, err = db.PrepareContext(ctx, listRecentMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRecentMessages: %w", err)
 	}
+	if q.listTasksStmt, err = db.PrepareContext(ctx, listTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTasks: %w", err)
+	}
+	if q.markAlertUpdateSentStmt, err = db.PrepareContext(ctx, markAlertUpdateSent); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkAlertUpdateSent: %w", err)
+	}
 	if q.markMessageFailedStmt, err = db.PrepareContext(ctx, markMessageFailed); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkMessageFailed: %w", err)
 	}
@@ -150,11 +210,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.markWebhookProcessedStmt, err = db.PrepareContext(ctx, markWebhookProcessed); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkWebhookProcessed: %w", err)
 	}
+	if q.noteHumanReplyStmt, err = db.PrepareContext(ctx, noteHumanReply); err != nil {
+		return nil, fmt.Errorf("error preparing query NoteHumanReply: %w", err)
+	}
+	if q.noteInboundStmt, err = db.PrepareContext(ctx, noteInbound); err != nil {
+		return nil, fmt.Errorf("error preparing query NoteInbound: %w", err)
+	}
+	if q.noteOutboundStmt, err = db.PrepareContext(ctx, noteOutbound); err != nil {
+		return nil, fmt.Errorf("error preparing query NoteOutbound: %w", err)
+	}
+	if q.resolveContactAlertsStmt, err = db.PrepareContext(ctx, resolveContactAlerts); err != nil {
+		return nil, fmt.Errorf("error preparing query ResolveContactAlerts: %w", err)
+	}
+	if q.setAlertDeliveryStatusStmt, err = db.PrepareContext(ctx, setAlertDeliveryStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query SetAlertDeliveryStatus: %w", err)
+	}
 	if q.setCallAnsweredByStmt, err = db.PrepareContext(ctx, setCallAnsweredBy); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCallAnsweredBy: %w", err)
 	}
 	if q.setCallDialResultStmt, err = db.PrepareContext(ctx, setCallDialResult); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCallDialResult: %w", err)
+	}
+	if q.setCallHandlingStmt, err = db.PrepareContext(ctx, setCallHandling); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCallHandling: %w", err)
 	}
 	if q.setCallScreenDigitsStmt, err = db.PrepareContext(ctx, setCallScreenDigits); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCallScreenDigits: %w", err)
@@ -165,11 +243,38 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setCallTextBackStmt, err = db.PrepareContext(ctx, setCallTextBack); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCallTextBack: %w", err)
 	}
+	if q.setContactKindStmt, err = db.PrepareContext(ctx, setContactKind); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactKind: %w", err)
+	}
+	if q.setContactLineTypeStmt, err = db.PrepareContext(ctx, setContactLineType); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactLineType: %w", err)
+	}
+	if q.setContactOptOutSourceStmt, err = db.PrepareContext(ctx, setContactOptOutSource); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactOptOutSource: %w", err)
+	}
+	if q.setContactOptedInStmt, err = db.PrepareContext(ctx, setContactOptedIn); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactOptedIn: %w", err)
+	}
 	if q.setContactOptedOutStmt, err = db.PrepareContext(ctx, setContactOptedOut); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactOptedOut: %w", err)
 	}
+	if q.setContactQualifierStmt, err = db.PrepareContext(ctx, setContactQualifier); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactQualifier: %w", err)
+	}
+	if q.setContactReviewStmt, err = db.PrepareContext(ctx, setContactReview); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactReview: %w", err)
+	}
 	if q.setContactSMSBlockedStmt, err = db.PrepareContext(ctx, setContactSMSBlocked); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactSMSBlocked: %w", err)
+	}
+	if q.setContactTagsStmt, err = db.PrepareContext(ctx, setContactTags); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactTags: %w", err)
+	}
+	if q.setConversationAwaitingStmt, err = db.PrepareContext(ctx, setConversationAwaiting); err != nil {
+		return nil, fmt.Errorf("error preparing query SetConversationAwaiting: %w", err)
+	}
+	if q.setMessageStatusStmt, err = db.PrepareContext(ctx, setMessageStatus); err != nil {
+		return nil, fmt.Errorf("error preparing query SetMessageStatus: %w", err)
 	}
 	if q.upsertBusinessStmt, err = db.PrepareContext(ctx, upsertBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBusiness: %w", err)
@@ -188,6 +293,11 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 
 func (q *Queries) Close() error {
 	var err error
+	if q.addAlertOccurrenceStmt != nil {
+		if cerr := q.addAlertOccurrenceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing addAlertOccurrenceStmt: %w", cerr)
+		}
+	}
 	if q.claimMessageStmt != nil {
 		if cerr := q.claimMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimMessageStmt: %w", cerr)
@@ -198,9 +308,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing claimTextBackWindowStmt: %w", cerr)
 		}
 	}
+	if q.completeTaskStmt != nil {
+		if cerr := q.completeTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing completeTaskStmt: %w", cerr)
+		}
+	}
 	if q.countBusinessesStmt != nil {
 		if cerr := q.countBusinessesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countBusinessesStmt: %w", cerr)
+		}
+	}
+	if q.countOpenTasksStmt != nil {
+		if cerr := q.countOpenTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOpenTasksStmt: %w", cerr)
 		}
 	}
 	if q.countOutboundStmt != nil {
@@ -228,9 +348,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteSandboxMessagesBeforeStmt: %w", cerr)
 		}
 	}
+	if q.ensureConversationStmt != nil {
+		if cerr := q.ensureConversationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ensureConversationStmt: %w", cerr)
+		}
+	}
+	if q.escalateAlertStmt != nil {
+		if cerr := q.escalateAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing escalateAlertStmt: %w", cerr)
+		}
+	}
+	if q.findOpenAlertStmt != nil {
+		if cerr := q.findOpenAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing findOpenAlertStmt: %w", cerr)
+		}
+	}
 	if q.findSandboxMessageStmt != nil {
 		if cerr := q.findSandboxMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findSandboxMessageStmt: %w", cerr)
+		}
+	}
+	if q.getAlertStmt != nil {
+		if cerr := q.getAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAlertStmt: %w", cerr)
 		}
 	}
 	if q.getBusinessStmt != nil {
@@ -263,6 +403,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getContactByE164Stmt: %w", cerr)
 		}
 	}
+	if q.getConversationStmt != nil {
+		if cerr := q.getConversationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getConversationStmt: %w", cerr)
+		}
+	}
 	if q.getMessageStmt != nil {
 		if cerr := q.getMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getMessageStmt: %w", cerr)
@@ -271,6 +416,11 @@ func (q *Queries) Close() error {
 	if q.getMessageByIdempotencyKeyStmt != nil {
 		if cerr := q.getMessageByIdempotencyKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getMessageByIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.getMessageByProviderIDStmt != nil {
+		if cerr := q.getMessageByProviderIDStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getMessageByProviderIDStmt: %w", cerr)
 		}
 	}
 	if q.getNumberStmt != nil {
@@ -298,6 +448,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
 		}
 	}
+	if q.insertAlertStmt != nil {
+		if cerr := q.insertAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAlertStmt: %w", cerr)
+		}
+	}
+	if q.insertAlertDeliveryStmt != nil {
+		if cerr := q.insertAlertDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAlertDeliveryStmt: %w", cerr)
+		}
+	}
 	if q.insertCallStmt != nil {
 		if cerr := q.insertCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
@@ -306,6 +466,11 @@ func (q *Queries) Close() error {
 	if q.insertMessageStmt != nil {
 		if cerr := q.insertMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertMessageStmt: %w", cerr)
+		}
+	}
+	if q.insertMessageEventStmt != nil {
+		if cerr := q.insertMessageEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertMessageEventStmt: %w", cerr)
 		}
 	}
 	if q.insertProviderExchangeStmt != nil {
@@ -318,9 +483,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertSandboxMessageStmt: %w", cerr)
 		}
 	}
+	if q.insertTaskStmt != nil {
+		if cerr := q.insertTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertTaskStmt: %w", cerr)
+		}
+	}
 	if q.insertWebhookStmt != nil {
 		if cerr := q.insertWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertWebhookStmt: %w", cerr)
+		}
+	}
+	if q.latestSMSAlertToStmt != nil {
+		if cerr := q.latestSMSAlertToStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestSMSAlertToStmt: %w", cerr)
+		}
+	}
+	if q.listAlertDeliveriesStmt != nil {
+		if cerr := q.listAlertDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAlertDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.listAlertsStmt != nil {
+		if cerr := q.listAlertsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAlertsStmt: %w", cerr)
 		}
 	}
 	if q.listBusinessesStmt != nil {
@@ -336,6 +521,16 @@ func (q *Queries) Close() error {
 	if q.listContactsPageStmt != nil {
 		if cerr := q.listContactsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContactsPageStmt: %w", cerr)
+		}
+	}
+	if q.listConversationMessagesStmt != nil {
+		if cerr := q.listConversationMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listConversationMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listMessageEventsStmt != nil {
+		if cerr := q.listMessageEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMessageEventsStmt: %w", cerr)
 		}
 	}
 	if q.listMessagesByCallStmt != nil {
@@ -378,6 +573,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listRecentMessagesStmt: %w", cerr)
 		}
 	}
+	if q.listTasksStmt != nil {
+		if cerr := q.listTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTasksStmt: %w", cerr)
+		}
+	}
+	if q.markAlertUpdateSentStmt != nil {
+		if cerr := q.markAlertUpdateSentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markAlertUpdateSentStmt: %w", cerr)
+		}
+	}
 	if q.markMessageFailedStmt != nil {
 		if cerr := q.markMessageFailedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markMessageFailedStmt: %w", cerr)
@@ -398,6 +603,31 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing markWebhookProcessedStmt: %w", cerr)
 		}
 	}
+	if q.noteHumanReplyStmt != nil {
+		if cerr := q.noteHumanReplyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing noteHumanReplyStmt: %w", cerr)
+		}
+	}
+	if q.noteInboundStmt != nil {
+		if cerr := q.noteInboundStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing noteInboundStmt: %w", cerr)
+		}
+	}
+	if q.noteOutboundStmt != nil {
+		if cerr := q.noteOutboundStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing noteOutboundStmt: %w", cerr)
+		}
+	}
+	if q.resolveContactAlertsStmt != nil {
+		if cerr := q.resolveContactAlertsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing resolveContactAlertsStmt: %w", cerr)
+		}
+	}
+	if q.setAlertDeliveryStatusStmt != nil {
+		if cerr := q.setAlertDeliveryStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setAlertDeliveryStatusStmt: %w", cerr)
+		}
+	}
 	if q.setCallAnsweredByStmt != nil {
 		if cerr := q.setCallAnsweredByStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setCallAnsweredByStmt: %w", cerr)
@@ -406,6 +636,11 @@ func (q *Queries) Close() error {
 	if q.setCallDialResultStmt != nil {
 		if cerr := q.setCallDialResultStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setCallDialResultStmt: %w", cerr)
+		}
+	}
+	if q.setCallHandlingStmt != nil {
+		if cerr := q.setCallHandlingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCallHandlingStmt: %w", cerr)
 		}
 	}
 	if q.setCallScreenDigitsStmt != nil {
@@ -423,14 +658,59 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setCallTextBackStmt: %w", cerr)
 		}
 	}
+	if q.setContactKindStmt != nil {
+		if cerr := q.setContactKindStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactKindStmt: %w", cerr)
+		}
+	}
+	if q.setContactLineTypeStmt != nil {
+		if cerr := q.setContactLineTypeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactLineTypeStmt: %w", cerr)
+		}
+	}
+	if q.setContactOptOutSourceStmt != nil {
+		if cerr := q.setContactOptOutSourceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactOptOutSourceStmt: %w", cerr)
+		}
+	}
+	if q.setContactOptedInStmt != nil {
+		if cerr := q.setContactOptedInStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactOptedInStmt: %w", cerr)
+		}
+	}
 	if q.setContactOptedOutStmt != nil {
 		if cerr := q.setContactOptedOutStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setContactOptedOutStmt: %w", cerr)
 		}
 	}
+	if q.setContactQualifierStmt != nil {
+		if cerr := q.setContactQualifierStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactQualifierStmt: %w", cerr)
+		}
+	}
+	if q.setContactReviewStmt != nil {
+		if cerr := q.setContactReviewStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactReviewStmt: %w", cerr)
+		}
+	}
 	if q.setContactSMSBlockedStmt != nil {
 		if cerr := q.setContactSMSBlockedStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setContactSMSBlockedStmt: %w", cerr)
+		}
+	}
+	if q.setContactTagsStmt != nil {
+		if cerr := q.setContactTagsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactTagsStmt: %w", cerr)
+		}
+	}
+	if q.setConversationAwaitingStmt != nil {
+		if cerr := q.setConversationAwaitingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setConversationAwaitingStmt: %w", cerr)
+		}
+	}
+	if q.setMessageStatusStmt != nil {
+		if cerr := q.setMessageStatusStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setMessageStatusStmt: %w", cerr)
 		}
 	}
 	if q.upsertBusinessStmt != nil {
@@ -492,36 +772,54 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 type Queries struct {
 	db                                DBTX
 	tx                                *sql.Tx
+	addAlertOccurrenceStmt            *sql.Stmt
 	claimMessageStmt                  *sql.Stmt
 	claimTextBackWindowStmt           *sql.Stmt
+	completeTaskStmt                  *sql.Stmt
 	countBusinessesStmt               *sql.Stmt
+	countOpenTasksStmt                *sql.Stmt
 	countOutboundStmt                 *sql.Stmt
 	decideCallStmt                    *sql.Stmt
 	deleteExchangesBeforeStmt         *sql.Stmt
 	deleteProcessedWebhooksBeforeStmt *sql.Stmt
 	deleteSandboxMessagesBeforeStmt   *sql.Stmt
+	ensureConversationStmt            *sql.Stmt
+	escalateAlertStmt                 *sql.Stmt
+	findOpenAlertStmt                 *sql.Stmt
 	findSandboxMessageStmt            *sql.Stmt
+	getAlertStmt                      *sql.Stmt
 	getBusinessStmt                   *sql.Stmt
 	getBusinessBySlugStmt             *sql.Stmt
 	getCallStmt                       *sql.Stmt
 	getCallByProviderCallIDStmt       *sql.Stmt
 	getContactStmt                    *sql.Stmt
 	getContactByE164Stmt              *sql.Stmt
+	getConversationStmt               *sql.Stmt
 	getMessageStmt                    *sql.Stmt
 	getMessageByIdempotencyKeyStmt    *sql.Stmt
+	getMessageByProviderIDStmt        *sql.Stmt
 	getNumberStmt                     *sql.Stmt
 	getNumberByE164Stmt               *sql.Stmt
 	getProviderStmt                   *sql.Stmt
 	getProviderByNameStmt             *sql.Stmt
 	getWebhookStmt                    *sql.Stmt
+	insertAlertStmt                   *sql.Stmt
+	insertAlertDeliveryStmt           *sql.Stmt
 	insertCallStmt                    *sql.Stmt
 	insertMessageStmt                 *sql.Stmt
+	insertMessageEventStmt            *sql.Stmt
 	insertProviderExchangeStmt        *sql.Stmt
 	insertSandboxMessageStmt          *sql.Stmt
+	insertTaskStmt                    *sql.Stmt
 	insertWebhookStmt                 *sql.Stmt
+	latestSMSAlertToStmt              *sql.Stmt
+	listAlertDeliveriesStmt           *sql.Stmt
+	listAlertsStmt                    *sql.Stmt
 	listBusinessesStmt                *sql.Stmt
 	listCallsPageStmt                 *sql.Stmt
 	listContactsPageStmt              *sql.Stmt
+	listConversationMessagesStmt      *sql.Stmt
+	listMessageEventsStmt             *sql.Stmt
 	listMessagesByCallStmt            *sql.Stmt
 	listMessagesPageStmt              *sql.Stmt
 	listNumbersByBusinessStmt         *sql.Stmt
@@ -530,17 +828,34 @@ type Queries struct {
 	listRecentCallsStmt               *sql.Stmt
 	listRecentCallsByBusinessStmt     *sql.Stmt
 	listRecentMessagesStmt            *sql.Stmt
+	listTasksStmt                     *sql.Stmt
+	markAlertUpdateSentStmt           *sql.Stmt
 	markMessageFailedStmt             *sql.Stmt
 	markMessageQueuedStmt             *sql.Stmt
 	markMessageSentStmt               *sql.Stmt
 	markWebhookProcessedStmt          *sql.Stmt
+	noteHumanReplyStmt                *sql.Stmt
+	noteInboundStmt                   *sql.Stmt
+	noteOutboundStmt                  *sql.Stmt
+	resolveContactAlertsStmt          *sql.Stmt
+	setAlertDeliveryStatusStmt        *sql.Stmt
 	setCallAnsweredByStmt             *sql.Stmt
 	setCallDialResultStmt             *sql.Stmt
+	setCallHandlingStmt               *sql.Stmt
 	setCallScreenDigitsStmt           *sql.Stmt
 	setCallStatusStmt                 *sql.Stmt
 	setCallTextBackStmt               *sql.Stmt
+	setContactKindStmt                *sql.Stmt
+	setContactLineTypeStmt            *sql.Stmt
+	setContactOptOutSourceStmt        *sql.Stmt
+	setContactOptedInStmt             *sql.Stmt
 	setContactOptedOutStmt            *sql.Stmt
+	setContactQualifierStmt           *sql.Stmt
+	setContactReviewStmt              *sql.Stmt
 	setContactSMSBlockedStmt          *sql.Stmt
+	setContactTagsStmt                *sql.Stmt
+	setConversationAwaitingStmt       *sql.Stmt
+	setMessageStatusStmt              *sql.Stmt
 	upsertBusinessStmt                *sql.Stmt
 	upsertContactStmt                 *sql.Stmt
 	upsertNumberStmt                  *sql.Stmt
@@ -551,36 +866,54 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
 		db:                                tx,
 		tx:                                tx,
+		addAlertOccurrenceStmt:            q.addAlertOccurrenceStmt,
 		claimMessageStmt:                  q.claimMessageStmt,
 		claimTextBackWindowStmt:           q.claimTextBackWindowStmt,
+		completeTaskStmt:                  q.completeTaskStmt,
 		countBusinessesStmt:               q.countBusinessesStmt,
+		countOpenTasksStmt:                q.countOpenTasksStmt,
 		countOutboundStmt:                 q.countOutboundStmt,
 		decideCallStmt:                    q.decideCallStmt,
 		deleteExchangesBeforeStmt:         q.deleteExchangesBeforeStmt,
 		deleteProcessedWebhooksBeforeStmt: q.deleteProcessedWebhooksBeforeStmt,
 		deleteSandboxMessagesBeforeStmt:   q.deleteSandboxMessagesBeforeStmt,
+		ensureConversationStmt:            q.ensureConversationStmt,
+		escalateAlertStmt:                 q.escalateAlertStmt,
+		findOpenAlertStmt:                 q.findOpenAlertStmt,
 		findSandboxMessageStmt:            q.findSandboxMessageStmt,
+		getAlertStmt:                      q.getAlertStmt,
 		getBusinessStmt:                   q.getBusinessStmt,
 		getBusinessBySlugStmt:             q.getBusinessBySlugStmt,
 		getCallStmt:                       q.getCallStmt,
 		getCallByProviderCallIDStmt:       q.getCallByProviderCallIDStmt,
 		getContactStmt:                    q.getContactStmt,
 		getContactByE164Stmt:              q.getContactByE164Stmt,
+		getConversationStmt:               q.getConversationStmt,
 		getMessageStmt:                    q.getMessageStmt,
 		getMessageByIdempotencyKeyStmt:    q.getMessageByIdempotencyKeyStmt,
+		getMessageByProviderIDStmt:        q.getMessageByProviderIDStmt,
 		getNumberStmt:                     q.getNumberStmt,
 		getNumberByE164Stmt:               q.getNumberByE164Stmt,
 		getProviderStmt:                   q.getProviderStmt,
 		getProviderByNameStmt:             q.getProviderByNameStmt,
 		getWebhookStmt:                    q.getWebhookStmt,
+		insertAlertStmt:                   q.insertAlertStmt,
+		insertAlertDeliveryStmt:           q.insertAlertDeliveryStmt,
 		insertCallStmt:                    q.insertCallStmt,
 		insertMessageStmt:                 q.insertMessageStmt,
+		insertMessageEventStmt:            q.insertMessageEventStmt,
 		insertProviderExchangeStmt:        q.insertProviderExchangeStmt,
 		insertSandboxMessageStmt:          q.insertSandboxMessageStmt,
+		insertTaskStmt:                    q.insertTaskStmt,
 		insertWebhookStmt:                 q.insertWebhookStmt,
+		latestSMSAlertToStmt:              q.latestSMSAlertToStmt,
+		listAlertDeliveriesStmt:           q.listAlertDeliveriesStmt,
+		listAlertsStmt:                    q.listAlertsStmt,
 		listBusinessesStmt:                q.listBusinessesStmt,
 		listCallsPageStmt:                 q.listCallsPageStmt,
 		listContactsPageStmt:              q.listContactsPageStmt,
+		listConversationMessagesStmt:      q.listConversationMessagesStmt,
+		listMessageEventsStmt:             q.listMessageEventsStmt,
 		listMessagesByCallStmt:            q.listMessagesByCallStmt,
 		listMessagesPageStmt:              q.listMessagesPageStmt,
 		listNumbersByBusinessStmt:         q.listNumbersByBusinessStmt,
@@ -589,17 +922,34 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listRecentCallsStmt:               q.listRecentCallsStmt,
 		listRecentCallsByBusinessStmt:     q.listRecentCallsByBusinessStmt,
 		listRecentMessagesStmt:            q.listRecentMessagesStmt,
+		listTasksStmt:                     q.listTasksStmt,
+		markAlertUpdateSentStmt:           q.markAlertUpdateSentStmt,
 		markMessageFailedStmt:             q.markMessageFailedStmt,
 		markMessageQueuedStmt:             q.markMessageQueuedStmt,
 		markMessageSentStmt:               q.markMessageSentStmt,
 		markWebhookProcessedStmt:          q.markWebhookProcessedStmt,
+		noteHumanReplyStmt:                q.noteHumanReplyStmt,
+		noteInboundStmt:                   q.noteInboundStmt,
+		noteOutboundStmt:                  q.noteOutboundStmt,
+		resolveContactAlertsStmt:          q.resolveContactAlertsStmt,
+		setAlertDeliveryStatusStmt:        q.setAlertDeliveryStatusStmt,
 		setCallAnsweredByStmt:             q.setCallAnsweredByStmt,
 		setCallDialResultStmt:             q.setCallDialResultStmt,
+		setCallHandlingStmt:               q.setCallHandlingStmt,
 		setCallScreenDigitsStmt:           q.setCallScreenDigitsStmt,
 		setCallStatusStmt:                 q.setCallStatusStmt,
 		setCallTextBackStmt:               q.setCallTextBackStmt,
+		setContactKindStmt:                q.setContactKindStmt,
+		setContactLineTypeStmt:            q.setContactLineTypeStmt,
+		setContactOptOutSourceStmt:        q.setContactOptOutSourceStmt,
+		setContactOptedInStmt:             q.setContactOptedInStmt,
 		setContactOptedOutStmt:            q.setContactOptedOutStmt,
+		setContactQualifierStmt:           q.setContactQualifierStmt,
+		setContactReviewStmt:              q.setContactReviewStmt,
 		setContactSMSBlockedStmt:          q.setContactSMSBlockedStmt,
+		setContactTagsStmt:                q.setContactTagsStmt,
+		setConversationAwaitingStmt:       q.setConversationAwaitingStmt,
+		setMessageStatusStmt:              q.setMessageStatusStmt,
 		upsertBusinessStmt:                q.upsertBusinessStmt,
 		upsertContactStmt:                 q.upsertContactStmt,
 		upsertNumberStmt:                  q.upsertNumberStmt,

@@ -75,7 +75,7 @@ func (q *Queries) ListCallsPage(ctx context.Context, arg ListCallsPageParams) ([
 
 const listContactsPage = `-- name: ListContactsPage :many
 
-SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at FROM contacts
+SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at FROM contacts
 WHERE business_id = $1 AND id > $2
 ORDER BY id
 LIMIT $3
@@ -88,7 +88,7 @@ type ListContactsPageParams struct {
 }
 
 // Pages of one business's rows in id order, for exports that must not hold a whole business in
-// memory: each page starts after the last id of the one before.
+// memory. Each page starts after the last id of the page before.
 func (q *Queries) ListContactsPage(ctx context.Context, arg ListContactsPageParams) ([]Contact, error) {
 	rows, err := q.query(ctx, q.listContactsPageStmt, listContactsPage, arg.BusinessID, arg.AfterID, arg.PageSize)
 	if err != nil {
@@ -110,6 +110,14 @@ func (q *Queries) ListContactsPage(ctx context.Context, arg ListContactsPagePara
 			&i.LastTextBackAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Kind,
+			&i.Email,
+			&i.Qualifier,
+			&i.Tags,
+			&i.OptOutSource,
+			&i.ReviewReason,
+			&i.LineType,
+			&i.LineTypeCheckedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -125,7 +133,7 @@ func (q *Queries) ListContactsPage(ctx context.Context, arg ListContactsPagePara
 }
 
 const listMessagesPage = `-- name: ListMessagesPage :many
-SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at FROM messages
+SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by FROM messages
 WHERE business_id = $1 AND id > $2
 ORDER BY id
 LIMIT $3
@@ -174,6 +182,9 @@ func (q *Queries) ListMessagesPage(ctx context.Context, arg ListMessagesPagePara
 			&i.SentAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.ConversationID,
+			&i.Automated,
+			&i.SentBy,
 		); err != nil {
 			return nil, err
 		}

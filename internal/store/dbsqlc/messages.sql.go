@@ -15,7 +15,7 @@ const claimMessage = `-- name: ClaimMessage :one
 UPDATE messages SET status = 'sending', attempts = attempts + 1, sending_since = $1, updated_at = $1
 WHERE id = $2
   AND (status = 'queued' OR (status = 'sending' AND sending_since <= $3))
-RETURNING id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at
+RETURNING id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by
 `
 
 type ClaimMessageParams struct {
@@ -58,6 +58,9 @@ func (q *Queries) ClaimMessage(ctx context.Context, arg ClaimMessageParams) (Mes
 		&i.SentAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ConversationID,
+		&i.Automated,
+		&i.SentBy,
 	)
 	return i, err
 }
@@ -65,8 +68,8 @@ func (q *Queries) ClaimMessage(ctx context.Context, arg ClaimMessageParams) (Mes
 const countOutbound = `-- name: CountOutbound :one
 SELECT
     CAST(coalesce(sum(CASE WHEN status NOT IN ('failed', 'undelivered') THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached,
-    CAST(coalesce(sum(CASE WHEN created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
-    CAST(coalesce(sum(CASE WHEN created_at >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
+    CAST(coalesce(sum(CASE WHEN automated AND created_at >= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
+    CAST(coalesce(sum(CASE WHEN automated AND created_at >= $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
 FROM messages
 WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound' AND status <> 'held'
 `
@@ -85,9 +88,9 @@ type CountOutboundRow struct {
 }
 
 // Counts texts to a contact that were not held back: those that may have reached them (not failed
-// or undelivered), those created at or after hour_start, and those created at or after day_start.
-// The outbound path uses the counts to find the first text of a thread and for the per-contact
-// rate limit.
+// or undelivered), and the automated ones created at or after hour_start and day_start. The
+// outbound path uses the counts to find the first text of a thread and for the per-contact limit
+// on automated texts.
 func (q *Queries) CountOutbound(ctx context.Context, arg CountOutboundParams) (CountOutboundRow, error) {
 	row := q.queryRow(ctx, q.countOutboundStmt, countOutbound,
 		arg.BusinessID,
@@ -101,7 +104,7 @@ func (q *Queries) CountOutbound(ctx context.Context, arg CountOutboundParams) (C
 }
 
 const getMessage = `-- name: GetMessage :one
-SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at FROM messages WHERE id = $1
+SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by FROM messages WHERE id = $1
 `
 
 func (q *Queries) GetMessage(ctx context.Context, id int64) (Message, error) {
@@ -135,12 +138,15 @@ func (q *Queries) GetMessage(ctx context.Context, id int64) (Message, error) {
 		&i.SentAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ConversationID,
+		&i.Automated,
+		&i.SentBy,
 	)
 	return i, err
 }
 
 const getMessageByIdempotencyKey = `-- name: GetMessageByIdempotencyKey :one
-SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at FROM messages WHERE idempotency_key = $1
+SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by FROM messages WHERE idempotency_key = $1
 `
 
 func (q *Queries) GetMessageByIdempotencyKey(ctx context.Context, idempotencyKey sql.NullString) (Message, error) {
@@ -174,6 +180,9 @@ func (q *Queries) GetMessageByIdempotencyKey(ctx context.Context, idempotencyKey
 		&i.SentAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ConversationID,
+		&i.Automated,
+		&i.SentBy,
 	)
 	return i, err
 }
@@ -182,31 +191,35 @@ const insertMessage = `-- name: InsertMessage :one
 INSERT INTO messages (
     business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number,
     body, encoding, segments, status, hold_reason, purpose, template, details, idempotency_key,
-    created_at, updated_at
-) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+    conversation_id, automated, sent_by, provider_message_id, created_at, updated_at
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
 ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at
+RETURNING id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by
 `
 
 type InsertMessageParams struct {
-	BusinessID     int64
-	ContactID      sql.NullInt64
-	NumberID       sql.NullInt64
-	ProviderID     sql.NullInt64
-	CallID         sql.NullInt64
-	Direction      string
-	FromNumber     string
-	ToNumber       string
-	Body           string
-	Encoding       string
-	Segments       int32
-	Status         string
-	HoldReason     string
-	Purpose        string
-	Template       string
-	Details        string
-	IdempotencyKey sql.NullString
-	CreatedAt      time.Time
+	BusinessID        int64
+	ContactID         sql.NullInt64
+	NumberID          sql.NullInt64
+	ProviderID        sql.NullInt64
+	CallID            sql.NullInt64
+	Direction         string
+	FromNumber        string
+	ToNumber          string
+	Body              string
+	Encoding          string
+	Segments          int32
+	Status            string
+	HoldReason        string
+	Purpose           string
+	Template          string
+	Details           string
+	IdempotencyKey    sql.NullString
+	ConversationID    sql.NullInt64
+	Automated         bool
+	SentBy            string
+	ProviderMessageID sql.NullString
+	CreatedAt         time.Time
 }
 
 func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (Message, error) {
@@ -228,6 +241,10 @@ func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (M
 		arg.Template,
 		arg.Details,
 		arg.IdempotencyKey,
+		arg.ConversationID,
+		arg.Automated,
+		arg.SentBy,
+		arg.ProviderMessageID,
 		arg.CreatedAt,
 	)
 	var i Message
@@ -259,12 +276,15 @@ func (q *Queries) InsertMessage(ctx context.Context, arg InsertMessageParams) (M
 		&i.SentAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ConversationID,
+		&i.Automated,
+		&i.SentBy,
 	)
 	return i, err
 }
 
 const listMessagesByCall = `-- name: ListMessagesByCall :many
-SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at FROM messages WHERE call_id = $1 ORDER BY id
+SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by FROM messages WHERE call_id = $1 ORDER BY id
 `
 
 func (q *Queries) ListMessagesByCall(ctx context.Context, callID sql.NullInt64) ([]Message, error) {
@@ -304,6 +324,9 @@ func (q *Queries) ListMessagesByCall(ctx context.Context, callID sql.NullInt64) 
 			&i.SentAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.ConversationID,
+			&i.Automated,
+			&i.SentBy,
 		); err != nil {
 			return nil, err
 		}
@@ -319,7 +342,7 @@ func (q *Queries) ListMessagesByCall(ctx context.Context, callID sql.NullInt64) 
 }
 
 const listRecentMessages = `-- name: ListRecentMessages :many
-SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at FROM messages ORDER BY created_at DESC, id DESC LIMIT $1
+SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by FROM messages ORDER BY created_at DESC, id DESC LIMIT $1
 `
 
 func (q *Queries) ListRecentMessages(ctx context.Context, limit int32) ([]Message, error) {
@@ -359,6 +382,9 @@ func (q *Queries) ListRecentMessages(ctx context.Context, limit int32) ([]Messag
 			&i.SentAt,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.ConversationID,
+			&i.Automated,
+			&i.SentBy,
 		); err != nil {
 			return nil, err
 		}

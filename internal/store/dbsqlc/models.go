@@ -9,6 +9,39 @@ import (
 	"time"
 )
 
+type Alert struct {
+	ID              int64
+	BusinessID      int64
+	ContactID       sql.NullInt64
+	Kind            string
+	Priority        string
+	Summary         string
+	Detail          string
+	Occurrences     int32
+	FirstAt         time.Time
+	LastAt          time.Time
+	WindowUntil     time.Time
+	UpdatesSent     int32
+	EscalationLevel int32
+	ResolvedAt      sql.NullTime
+	DedupeKey       sql.NullString
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+type AlertDelivery struct {
+	ID        int64
+	AlertID   int64
+	Channel   string
+	Target    string
+	Purpose   string
+	Status    string
+	Error     string
+	MessageID sql.NullInt64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Business struct {
 	ID                    int64
 	Slug                  string
@@ -26,6 +59,7 @@ type Business struct {
 	ScreenPrompt          string
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
+	Settings              string
 }
 
 type Call struct {
@@ -59,17 +93,39 @@ type Call struct {
 }
 
 type Contact struct {
-	ID             int64
-	BusinessID     int64
-	E164           string
-	FirstName      string
-	LastName       string
-	OptedOutAt     sql.NullTime
-	SmsBlocked     string
-	SmsBlockedAt   sql.NullTime
-	LastTextBackAt sql.NullTime
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID                int64
+	BusinessID        int64
+	E164              string
+	FirstName         string
+	LastName          string
+	OptedOutAt        sql.NullTime
+	SmsBlocked        string
+	SmsBlockedAt      sql.NullTime
+	LastTextBackAt    sql.NullTime
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Kind              string
+	Email             string
+	Qualifier         string
+	Tags              string
+	OptOutSource      string
+	ReviewReason      string
+	LineType          string
+	LineTypeCheckedAt sql.NullTime
+}
+
+type Conversation struct {
+	ID                    int64
+	BusinessID            int64
+	ContactID             int64
+	Awaiting              string
+	Unread                int32
+	LastMessageAt         sql.NullTime
+	LastInboundAt         sql.NullTime
+	LastHumanReplyAt      sql.NullTime
+	AutomationPausedUntil sql.NullTime
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 }
 
 type Message struct {
@@ -100,19 +156,32 @@ type Message struct {
 	SentAt            sql.NullTime
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+	ConversationID    sql.NullInt64
+	Automated         bool
+	SentBy            string
+}
+
+type MessageEvent struct {
+	ID         int64
+	MessageID  int64
+	Status     string
+	ErrorCode  string
+	Meaning    string
+	ReceivedAt time.Time
 }
 
 type Number struct {
-	ID          int64
-	BusinessID  int64
-	ProviderID  int64
-	E164        string
-	Mode        string
-	ForwardTo   string
-	RingSeconds int32
-	AnswerCheck string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID                     int64
+	BusinessID             int64
+	ProviderID             int64
+	E164                   string
+	Mode                   string
+	ForwardTo              string
+	RingSeconds            int32
+	AnswerCheck            string
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
+	ProviderConfirmsOptOut bool
 }
 
 type Provider struct {
@@ -148,6 +217,23 @@ type SandboxMessage struct {
 	ToNumber   string
 	Body       string
 	CreatedAt  time.Time
+}
+
+type Task struct {
+	ID         int64
+	BusinessID int64
+	ContactID  sql.NullInt64
+	Kind       string
+	Title      string
+	Owner      string
+	Priority   string
+	State      string
+	Source     string
+	DedupeKey  sql.NullString
+	DueAt      time.Time
+	DoneAt     sql.NullTime
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 type Webhook struct {

@@ -11,7 +11,7 @@ import (
 )
 
 const getNumber = `-- name: GetNumber :one
-SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at FROM numbers WHERE id = $1
+SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out FROM numbers WHERE id = $1
 `
 
 func (q *Queries) GetNumber(ctx context.Context, id int64) (Number, error) {
@@ -28,12 +28,13 @@ func (q *Queries) GetNumber(ctx context.Context, id int64) (Number, error) {
 		&i.AnswerCheck,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ProviderConfirmsOptOut,
 	)
 	return i, err
 }
 
 const getNumberByE164 = `-- name: GetNumberByE164 :one
-SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at FROM numbers WHERE e164 = $1
+SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out FROM numbers WHERE e164 = $1
 `
 
 func (q *Queries) GetNumberByE164(ctx context.Context, e164 string) (Number, error) {
@@ -50,12 +51,13 @@ func (q *Queries) GetNumberByE164(ctx context.Context, e164 string) (Number, err
 		&i.AnswerCheck,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ProviderConfirmsOptOut,
 	)
 	return i, err
 }
 
 const listNumbersByBusiness = `-- name: ListNumbersByBusiness :many
-SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at FROM numbers WHERE business_id = $1 ORDER BY e164
+SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out FROM numbers WHERE business_id = $1 ORDER BY e164
 `
 
 func (q *Queries) ListNumbersByBusiness(ctx context.Context, businessID int64) ([]Number, error) {
@@ -78,6 +80,7 @@ func (q *Queries) ListNumbersByBusiness(ctx context.Context, businessID int64) (
 			&i.AnswerCheck,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.ProviderConfirmsOptOut,
 		); err != nil {
 			return nil, err
 		}
@@ -94,8 +97,9 @@ func (q *Queries) ListNumbersByBusiness(ctx context.Context, businessID int64) (
 
 const upsertNumber = `-- name: UpsertNumber :one
 INSERT INTO numbers (
-    business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at
-) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+    business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, provider_confirms_opt_out,
+    created_at, updated_at
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
 ON CONFLICT (e164) DO UPDATE SET
     business_id = excluded.business_id,
     provider_id = excluded.provider_id,
@@ -103,19 +107,21 @@ ON CONFLICT (e164) DO UPDATE SET
     forward_to = excluded.forward_to,
     ring_seconds = excluded.ring_seconds,
     answer_check = excluded.answer_check,
+    provider_confirms_opt_out = excluded.provider_confirms_opt_out,
     updated_at = excluded.updated_at
-RETURNING id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at
+RETURNING id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out
 `
 
 type UpsertNumberParams struct {
-	BusinessID  int64
-	ProviderID  int64
-	E164        string
-	Mode        string
-	ForwardTo   string
-	RingSeconds int32
-	AnswerCheck string
-	CreatedAt   time.Time
+	BusinessID             int64
+	ProviderID             int64
+	E164                   string
+	Mode                   string
+	ForwardTo              string
+	RingSeconds            int32
+	AnswerCheck            string
+	ProviderConfirmsOptOut bool
+	CreatedAt              time.Time
 }
 
 func (q *Queries) UpsertNumber(ctx context.Context, arg UpsertNumberParams) (Number, error) {
@@ -127,6 +133,7 @@ func (q *Queries) UpsertNumber(ctx context.Context, arg UpsertNumberParams) (Num
 		arg.ForwardTo,
 		arg.RingSeconds,
 		arg.AnswerCheck,
+		arg.ProviderConfirmsOptOut,
 		arg.CreatedAt,
 	)
 	var i Number
@@ -141,6 +148,7 @@ func (q *Queries) UpsertNumber(ctx context.Context, arg UpsertNumberParams) (Num
 		&i.AnswerCheck,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ProviderConfirmsOptOut,
 	)
 	return i, err
 }

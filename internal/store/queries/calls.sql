@@ -45,3 +45,6 @@ FROM calls JOIN businesses ON businesses.id = calls.business_id
 WHERE calls.business_id = $1
 ORDER BY calls.started_at DESC, calls.id DESC
 LIMIT $2;
+
+-- name: SetCallHandling :exec
+UPDATE calls SET handling = $2, forwarded_from = $3, updated_at = $4 WHERE id = $1;

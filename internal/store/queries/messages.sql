@@ -2,8 +2,8 @@
 INSERT INTO messages (
     business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number,
     body, encoding, segments, status, hold_reason, purpose, template, details, idempotency_key,
-    created_at, updated_at
-) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
+    conversation_id, automated, sent_by, provider_message_id, created_at, updated_at
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
 ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING *;
 
@@ -43,12 +43,12 @@ SELECT * FROM messages ORDER BY created_at DESC, id DESC LIMIT $1;
 
 -- name: CountOutbound :one
 -- Counts texts to a contact that were not held back: those that may have reached them (not failed
--- or undelivered), those created at or after hour_start, and those created at or after day_start.
--- The outbound path uses the counts to find the first text of a thread and for the per-contact
--- rate limit.
+-- or undelivered), and the automated ones created at or after hour_start and day_start. The
+-- outbound path uses the counts to find the first text of a thread and for the per-contact limit
+-- on automated texts.
 SELECT
     CAST(coalesce(sum(CASE WHEN status NOT IN ('failed', 'undelivered') THEN 1 ELSE 0 END), 0) AS BIGINT) AS reached,
-    CAST(coalesce(sum(CASE WHEN created_at >= sqlc.arg(hour_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
-    CAST(coalesce(sum(CASE WHEN created_at >= sqlc.arg(day_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
+    CAST(coalesce(sum(CASE WHEN automated AND created_at >= sqlc.arg(hour_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_hour,
+    CAST(coalesce(sum(CASE WHEN automated AND created_at >= sqlc.arg(day_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
 FROM messages
 WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound' AND status <> 'held';

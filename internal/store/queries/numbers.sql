@@ -1,7 +1,8 @@
 -- name: UpsertNumber :one
 INSERT INTO numbers (
-    business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at
-) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+    business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, provider_confirms_opt_out,
+    created_at, updated_at
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
 ON CONFLICT (e164) DO UPDATE SET
     business_id = excluded.business_id,
     provider_id = excluded.provider_id,
@@ -9,6 +10,7 @@ ON CONFLICT (e164) DO UPDATE SET
     forward_to = excluded.forward_to,
     ring_seconds = excluded.ring_seconds,
     answer_check = excluded.answer_check,
+    provider_confirms_opt_out = excluded.provider_confirms_opt_out,
     updated_at = excluded.updated_at
 RETURNING *;
 

@@ -1,0 +1,60 @@
+// Package conversation runs the SMS conversation after a text back: it files each inbound text
+// under its contact, applies consent keywords (STOP, START, HELP) at once, runs the business's
+// keywords and its qualifying question, relays a team member's reply to the lead, and applies
+// delivery reports to the texts textback sent.
+//
+// Everything here runs inside the transaction that marks the webhook applied, so a retried
+// webhook changes nothing: texts carry idempotency keys derived from the inbound message.
+package conversation
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/textback/textback/internal/directory"
+	"github.com/textback/textback/internal/outbound"
+	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/team"
+)
+
+// Adapters finds a provider's adapter, to read its error codes.
+type Adapters interface {
+	Adapter(kind provider.Kind) (provider.Adapter, bool)
+}
+
+// Engine applies inbound texts and delivery reports. It is safe for concurrent use.
+type Engine struct {
+	sender   *outbound.Sender
+	team     *team.Service
+	dir      *directory.Directory
+	adapters Adapters
+	log      *slog.Logger
+	clock    func() time.Time
+}
+
+// Options configures New.
+type Options struct {
+	Sender    *outbound.Sender
+	Team      *team.Service
+	Directory *directory.Directory
+	Adapters  Adapters
+	Logger    *slog.Logger
+	Clock     func() time.Time
+}
+
+// New returns an Engine.
+func New(opts Options) *Engine {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Directory == nil {
+		opts.Directory = directory.New(opts.Clock)
+	}
+	return &Engine{
+		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
+		log: opts.Logger, clock: opts.Clock,
+	}
+}

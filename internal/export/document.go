@@ -1,0 +1,246 @@
+package export
+
+import (
+	"time"
+
+	"github.com/textback/textback/internal/hours"
+	"github.com/textback/textback/internal/store"
+)
+
+// Document is the whole export as Write lays it out, for programs that read it back.
+type Document struct {
+	Format     string    `json:"format"`
+	ExportedAt time.Time `json:"exported_at"`
+	Business   Business  `json:"business"`
+	Numbers    []Number  `json:"numbers"`
+	Contacts   []Contact `json:"contacts"`
+	Calls      []Call    `json:"calls"`
+	Messages   []Message `json:"messages"`
+}
+
+// Business is the exported business with its settings.
+type Business struct {
+	ID         int64      `json:"id"`
+	Slug       string     `json:"slug"`
+	Name       string     `json:"name"`
+	TimeZone   string     `json:"time_zone"`
+	Region     string     `json:"region"`
+	RepName    string     `json:"rep_name"`
+	BookingURL string     `json:"booking_url"`
+	Hours      hours.Week `json:"hours"` // {"mon": "08:00-18:00", "sun": "closed", ...}
+	TextBack   TextBack   `json:"text_back"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+}
+
+// TextBack is the business's reply to missed calls.
+type TextBack struct {
+	Enabled            bool   `json:"enabled"`
+	WindowSeconds      int64  `json:"window_seconds"`
+	Template           string `json:"template"`
+	AfterHoursTemplate string `json:"after_hours_template"`
+	MissedCallMessage  string `json:"missed_call_message"`
+	ScreenPrompt       string `json:"screen_prompt"`
+}
+
+// Provider names the provider account of a number, call or text. It never carries credentials.
+type Provider struct {
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// Number is one of the business's phone numbers.
+type Number struct {
+	ID          int64     `json:"id"`
+	E164        string    `json:"e164"`
+	Provider    *Provider `json:"provider"`
+	Mode        string    `json:"mode"`
+	ForwardTo   string    `json:"forward_to"`
+	RingSeconds int       `json:"ring_seconds"`
+	AnswerCheck string    `json:"answer_check"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Contact is a person who called or texted the business.
+type Contact struct {
+	ID             int64      `json:"id"`
+	E164           string     `json:"e164"`
+	FirstName      string     `json:"first_name"`
+	LastName       string     `json:"last_name"`
+	OptedOutAt     *time.Time `json:"opted_out_at"`
+	SMSBlocked     string     `json:"sms_blocked"`
+	SMSBlockedAt   *time.Time `json:"sms_blocked_at"`
+	LastTextBackAt *time.Time `json:"last_text_back_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+// Call is one inbound call and the decision made about it. Ids of numbers and contacts refer to
+// the Numbers and Contacts of the same document; null means none.
+type Call struct {
+	ID             int64     `json:"id"`
+	NumberID       *int64    `json:"number_id"`
+	ContactID      *int64    `json:"contact_id"`
+	Provider       *Provider `json:"provider"`
+	ProviderCallID string    `json:"provider_call_id"`
+	FromRaw        string    `json:"from_raw"` // the caller id exactly as the provider sent it
+	To             string    `json:"to"`
+	ForwardedFrom  string    `json:"forwarded_from"`
+	Handling       string    `json:"handling"`
+	AnswerCheck    string    `json:"answer_check"`
+	CallStatus     string    `json:"call_status"`
+	DialStatus     string    `json:"dial_status"`
+	DialSeconds    int       `json:"dial_duration_seconds"`
+	AnsweredBy     string    `json:"answered_by"`
+	// ScreenDigits is null when no screening result arrived, and "" when one arrived empty.
+	ScreenDigits   *string    `json:"screen_digits"`
+	DialEndedAt    *time.Time `json:"dial_ended_at"`
+	EndedAt        *time.Time `json:"ended_at"`
+	Outcome        string     `json:"outcome"`
+	OutcomeReason  string     `json:"outcome_reason"`
+	TextBack       string     `json:"text_back"`
+	TextBackReason string     `json:"text_back_reason"`
+	Decision       string     `json:"decision"`
+	DecidedAt      *time.Time `json:"decided_at"`
+	StartedAt      time.Time  `json:"started_at"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+// Details records why an automated text exists and what it was made of.
+type Details struct {
+	Trigger        string            `json:"trigger"`  // its cause, such as "missed call CA12 (no-answer)"
+	Template       string            `json:"template"` // the template text before rendering
+	Values         map[string]string `json:"values"`   // the values filled into the template
+	Checks         []Check           `json:"checks"`   // the outbound path's checks, in order
+	OptOutAppended bool              `json:"opt_out_appended"`
+}
+
+// Check is one check on the outbound path and its result.
+type Check struct {
+	Name   string `json:"name"`
+	Passed bool   `json:"passed"`
+	Detail string `json:"detail"`
+}
+
+// Message is one text, in either direction.
+type Message struct {
+	ID                int64      `json:"id"`
+	ContactID         *int64     `json:"contact_id"`
+	NumberID          *int64     `json:"number_id"`
+	CallID            *int64     `json:"call_id"`
+	Provider          *Provider  `json:"provider"`
+	Direction         string     `json:"direction"`
+	From              string     `json:"from"`
+	To                string     `json:"to"`
+	Body              string     `json:"body"`
+	Encoding          string     `json:"encoding"`
+	Segments          int        `json:"segments"`
+	Status            string     `json:"status"`
+	ProviderMessageID string     `json:"provider_message_id"`
+	ProviderStatus    string     `json:"provider_status"`
+	ErrorCode         string     `json:"error_code"`
+	ErrorMessage      string     `json:"error_message"`
+	HoldReason        string     `json:"hold_reason"`
+	Purpose           string     `json:"purpose"`
+	Template          string     `json:"template"`
+	Details           Details    `json:"details"`
+	Attempts          int        `json:"attempts"`
+	SendingSince      *time.Time `json:"sending_since"`
+	SentAt            *time.Time `json:"sent_at"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+func businessOf(b store.Business) Business {
+	return Business{
+		ID: int64(b.ID), Slug: b.Slug, Name: b.Name, TimeZone: b.TimeZone, Region: b.Region, RepName: b.RepName,
+		BookingURL: b.BookingURL, Hours: b.Hours,
+		TextBack: TextBack{
+			Enabled:            b.TextBack.Enabled,
+			WindowSeconds:      int64(b.TextBack.Window / time.Second),
+			Template:           b.TextBack.Template,
+			AfterHoursTemplate: b.TextBack.AfterHoursTemplate,
+			MissedCallMessage:  b.TextBack.MissedCallMessage,
+			ScreenPrompt:       b.TextBack.ScreenPrompt,
+		},
+		CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC(),
+	}
+}
+
+func numberOf(n store.Number, p store.Provider) Number {
+	return Number{
+		ID: int64(n.ID), E164: n.E164, Provider: providerOf(p), Mode: string(n.Mode), ForwardTo: n.ForwardTo,
+		RingSeconds: n.RingSeconds, AnswerCheck: string(n.AnswerCheck),
+		CreatedAt: n.CreatedAt.UTC(), UpdatedAt: n.UpdatedAt.UTC(),
+	}
+}
+
+func contactOf(c store.Contact) Contact {
+	return Contact{
+		ID: int64(c.ID), E164: c.E164, FirstName: c.FirstName, LastName: c.LastName,
+		OptedOutAt: utc(c.OptedOutAt), SMSBlocked: c.SMSBlocked, SMSBlockedAt: utc(c.SMSBlockedAt),
+		LastTextBackAt: utc(c.LastTextBackAt), CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+}
+
+func callOf(c store.Call, p store.Provider) Call {
+	out := Call{
+		ID: int64(c.ID), NumberID: id(int64(c.NumberID)), ContactID: id(int64(c.ContactID)), Provider: providerOf(p),
+		ProviderCallID: c.ProviderCallID, FromRaw: c.FromRaw, To: c.To, ForwardedFrom: c.ForwardedFrom,
+		Handling: string(c.Handling), AnswerCheck: string(c.AnswerCheck), CallStatus: c.CallStatus,
+		DialStatus: c.DialStatus, DialSeconds: c.DialDuration, AnsweredBy: c.AnsweredBy,
+		DialEndedAt: utc(c.DialEndedAt), EndedAt: utc(c.EndedAt), Outcome: string(c.Outcome),
+		OutcomeReason: c.OutcomeReason, TextBack: string(c.TextBack), TextBackReason: c.TextBackReason,
+		Decision: c.Decision, DecidedAt: utc(c.DecidedAt), StartedAt: c.StartedAt.UTC(),
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+	if c.ScreenAnswered {
+		digits := c.ScreenDigits
+		out.ScreenDigits = &digits
+	}
+	return out
+}
+
+func messageOf(m store.Message, p store.Provider) Message {
+	return Message{
+		ID: int64(m.ID), ContactID: id(int64(m.ContactID)), NumberID: id(int64(m.NumberID)), CallID: id(int64(m.CallID)),
+		Provider: providerOf(p), Direction: string(m.Direction), From: m.From, To: m.To, Body: m.Body,
+		Encoding: m.Encoding, Segments: m.Segments, Status: string(m.Status), ProviderMessageID: m.ProviderMessageID,
+		ProviderStatus: m.ProviderStatus, ErrorCode: m.ErrorCode, ErrorMessage: m.ErrorMessage,
+		HoldReason: m.HoldReason, Purpose: string(m.Purpose), Template: m.TemplateName, Details: detailsOf(m.Details),
+		Attempts: m.Attempts, SendingSince: utc(m.SendingSince), SentAt: utc(m.SentAt),
+		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
+	}
+}
+
+func detailsOf(d store.MessageDetails) Details {
+	out := Details{
+		Trigger: d.Trigger, Template: d.Template, Values: d.Values, Checks: make([]Check, len(d.Checks)),
+		OptOutAppended: d.OptOut,
+	}
+	if out.Values == nil {
+		out.Values = map[string]string{}
+	}
+	for i, c := range d.Checks {
+		out.Checks[i] = Check{Name: c.Name, Passed: c.Passed, Detail: c.Detail}
+	}
+	return out
+}
+
+// providerOf returns the provider's name and kind, or nil for a row with no provider.
+func providerOf(p store.Provider) *Provider {
+	if p.ID == 0 {
+		return nil
+	}
+	return &Provider{Name: p.Name, Kind: string(p.Kind)}
+}
+
+// id returns a pointer to a row id, or nil for 0 (no row), so that it is written as null.
+func id(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}

@@ -1,0 +1,34 @@
+package outbound
+
+import "github.com/textback/textback/internal/store"
+
+// policy is how the outbound path treats texts of one purpose.
+type policy struct {
+	// automated texts are written by textback, not by a person.
+	automated bool
+	// compliance texts answer a consent keyword (the opt-out and opt-in confirmations, the answer
+	// to HELP). They are never limited, paused or held for review, since the law expects them.
+	compliance bool
+	// exemptOptOut texts may go to an opted-out contact: the single confirmation of the opt-out,
+	// and the answer to a HELP the contact sent.
+	exemptOptOut bool
+	// toStaff texts go to a team member, not a lead: no limits, pauses or reviews apply.
+	toStaff bool
+}
+
+// gated reports whether the text waits while a person handles the conversation or reviews the
+// contact, and counts toward the per-contact limits.
+func (p policy) gated() bool { return p.automated && !p.compliance && !p.toStaff }
+
+// policies lists every purpose. A purpose missing here is rejected, so that a new feature must
+// decide how its texts are treated.
+var policies = map[store.Purpose]policy{
+	store.PurposeTextBack:      {automated: true},
+	store.PurposeKeywordReply:  {automated: true},
+	store.PurposeOptOutConfirm: {automated: true, compliance: true, exemptOptOut: true},
+	store.PurposeOptInConfirm:  {automated: true, compliance: true},
+	store.PurposeHelp:          {automated: true, compliance: true, exemptOptOut: true},
+	store.PurposeStaffReply:    {},
+	store.PurposeTeamAlert:     {automated: true, toStaff: true},
+	store.PurposeStaffNotice:   {automated: true, toStaff: true},
+}

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/textback/textback/internal/store/dbsqlc"
+)
+
+// The List...Page methods read one business's rows in pages, in id order. Each call returns up
+// to limit rows with ids above after, so a caller can walk a large business without holding it
+// in memory. A page shorter than limit is the last.
+
+// ListContactsPage returns up to limit of the business's contacts with ids above after.
+func (o ops) ListContactsPage(ctx context.Context, business BusinessID, after ContactID, limit int) ([]Contact, error) {
+	rows, err := o.q.ListContactsPage(ctx, dbsqlc.ListContactsPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list contacts of business %d after %d: %w", business, after, err)
+	}
+	out := make([]Contact, len(rows))
+	for i, row := range rows {
+		out[i] = contactFromRow(row)
+	}
+	return out, nil
+}
+
+// ListCallsPage returns up to limit of the business's calls with ids above after.
+func (o ops) ListCallsPage(ctx context.Context, business BusinessID, after CallID, limit int) ([]Call, error) {
+	rows, err := o.q.ListCallsPage(ctx, dbsqlc.ListCallsPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list calls of business %d after %d: %w", business, after, err)
+	}
+	out := make([]Call, len(rows))
+	for i, row := range rows {
+		out[i] = callFromRow(row)
+	}
+	return out, nil
+}
+
+// ListMessagesPage returns up to limit of the business's texts with ids above after.
+func (o ops) ListMessagesPage(ctx context.Context, business BusinessID, after MessageID, limit int) ([]Message, error) {
+	rows, err := o.q.ListMessagesPage(ctx, dbsqlc.ListMessagesPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list messages of business %d after %d: %w", business, after, err)
+	}
+	out, err := messagesFromRows(rows)
+	if err != nil {
+		return nil, fmt.Errorf("list messages of business %d after %d: %w", business, after, err)
+	}
+	return out, nil
+}

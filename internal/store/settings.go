@@ -1,0 +1,185 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Settings are a business's conversation settings: keywords, its qualifying question, its team
+// and how the team is alerted. They are stored as one JSON document on the business, so that new
+// settings need no migration; Defaults fills what a stored document leaves out.
+type Settings struct {
+	// HelpText answers HELP and INFO. It may use {business}.
+	HelpText string `json:"help_text,omitempty"`
+	// OptOutReply confirms an opt-out, and OptInReply a return; both may use {business}.
+	OptOutReply string    `json:"opt_out_reply,omitempty"`
+	OptInReply  string    `json:"opt_in_reply,omitempty"`
+	Qualifier   Qualifier `json:"qualifier,omitempty"`
+	Keywords    []Keyword `json:"keywords,omitempty"`
+	Team        []Staff   `json:"team,omitempty"`
+	Alerts      Alerting  `json:"alerts"`
+	// ManualPause is how long automation stays quiet in a conversation after a person replies.
+	ManualPause Duration `json:"manual_pause,omitempty"`
+	// Limits caps automated texts to one contact.
+	Limits Limits `json:"limits"`
+	// EmailFallback emails a lead whose number cannot take texts, when an address is known.
+	EmailFallback bool `json:"email_fallback"`
+	// LookupLineType asks the provider whether a caller's number is a landline before the first
+	// text, where the provider can tell.
+	LookupLineType bool `json:"lookup_line_type"`
+}
+
+// Qualifier is the question the text back asks and the answers stored on the contact.
+type Qualifier struct {
+	Question string            `json:"question,omitempty"`
+	Answers  []QualifierAnswer `json:"answers,omitempty"`
+}
+
+// QualifierAnswer is one answer and the words that select it.
+type QualifierAnswer struct {
+	Value string   `json:"value"`
+	Words []string `json:"words,omitempty"`
+}
+
+// Keyword is a word a lead can text and what textback does then.
+type Keyword struct {
+	Word    string   `json:"word"`
+	Aliases []string `json:"aliases,omitempty"`
+	// Reply is a template sent back; empty sends nothing.
+	Reply string `json:"reply,omitempty"`
+	// Alert is the priority of the team alert ("normal" or "high"); empty alerts nobody.
+	Alert string `json:"alert,omitempty"`
+	// Task is the title of a call-back task to create; empty creates none.
+	Task string `json:"task,omitempty"`
+	// Tag is added to the contact; empty adds none.
+	Tag string `json:"tag,omitempty"`
+}
+
+// Staff is a team member who receives alerts. The order of the team is the escalation order.
+type Staff struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone,omitempty"` // E.164; alerts by text go here
+	Email string `json:"email,omitempty"`
+}
+
+// Alerting says how the team hears of leads.
+type Alerting struct {
+	SMS     bool `json:"sms"`   // text the first team member, then the next on escalation
+	Email   bool `json:"email"` // email every team member with an address
+	Webhook struct {
+		URL    string `json:"url,omitempty"`
+		Secret string `json:"secret,omitempty"`
+	} `json:"webhook"`
+	// MissedCalls alerts on missed calls too, not only on replies and keywords.
+	MissedCalls bool `json:"missed_calls"`
+	// EscalateAfter is how long an alert waits for a person to answer the lead before the next
+	// team member is alerted; zero never escalates.
+	EscalateAfter Duration `json:"escalate_after,omitempty"`
+	// AggregateWindow groups alerts about one contact: within it, more events update the first
+	// alert instead of sending new ones.
+	AggregateWindow Duration `json:"aggregate_window,omitempty"`
+}
+
+// Limits caps automated texts to one contact, so that two automated systems cannot text each
+// other in a loop.
+type Limits struct {
+	PerHour int `json:"per_hour,omitempty"`
+	PerDay  int `json:"per_day,omitempty"`
+}
+
+// Duration is a time.Duration written as "15m" in JSON.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a string such as "1h30m0s".
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads a string such as "15m".
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("read duration: %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("read duration %q: %w", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Default texts and settings.
+const (
+	DefaultHelpText    = "{business}: reply with your question and we'll get back to you. Reply STOP to opt out."
+	DefaultOptOutReply = "You're unsubscribed from {business} texts and won't get more. Reply START to resubscribe."
+	DefaultOptInReply  = "You're subscribed again to {business} texts. Reply STOP to opt out."
+)
+
+// DefaultKeywords are the keywords every business has unless it redefines them.
+func DefaultKeywords() []Keyword {
+	return []Keyword{
+		{Word: "URGENT", Alert: "high", Task: "Urgent call-back",
+			Reply: "Thanks, we've flagged this as urgent. Someone will call you shortly."},
+		{Word: "CALL", Aliases: []string{"CALL ME", "CALLBACK"}, Alert: "normal", Task: "Call back",
+			Reply: "Sure. What's a good time to call you?"},
+	}
+}
+
+// DefaultSettings returns the settings of a business that configured none.
+func DefaultSettings() Settings {
+	return Settings{
+		HelpText:    DefaultHelpText,
+		OptOutReply: DefaultOptOutReply,
+		OptInReply:  DefaultOptInReply,
+		Keywords:    DefaultKeywords(),
+		Alerts: Alerting{
+			SMS: true, Email: true, MissedCalls: true,
+			EscalateAfter:   Duration(15 * time.Minute),
+			AggregateWindow: Duration(5 * time.Minute),
+		},
+		ManualPause:   Duration(12 * time.Hour),
+		Limits:        Limits{PerHour: 5, PerDay: 15},
+		EmailFallback: true,
+	}
+}
+
+// withDefaults fills the zero fields of s from DefaultSettings. Booleans cannot be told apart
+// from false, so a stored document always carries them.
+func (s Settings) withDefaults() Settings {
+	d := DefaultSettings()
+	if s.HelpText == "" {
+		s.HelpText = d.HelpText
+	}
+	if s.OptOutReply == "" {
+		s.OptOutReply = d.OptOutReply
+	}
+	if s.OptInReply == "" {
+		s.OptInReply = d.OptInReply
+	}
+	if s.Keywords == nil {
+		s.Keywords = d.Keywords
+	}
+	if s.ManualPause == 0 {
+		s.ManualPause = d.ManualPause
+	}
+	if s.Limits.PerHour == 0 {
+		s.Limits.PerHour = d.Limits.PerHour
+	}
+	if s.Limits.PerDay == 0 {
+		s.Limits.PerDay = d.Limits.PerDay
+	}
+	if s.Alerts.AggregateWindow == 0 {
+		s.Alerts.AggregateWindow = d.Alerts.AggregateWindow
+	}
+	return s
+}
+
+// StaffByPhone returns the team member with the phone number, if any.
+func (s Settings) StaffByPhone(e164 string) (Staff, int, bool) {
+	for i, m := range s.Team {
+		if m.Phone != "" && m.Phone == e164 {
+			return m, i, true
+		}
+	}
+	return Staff{}, 0, false
+}
