@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones for businesses on machines without a zone database
 
 	"github.com/textback/textback/internal/cli"
 )

@@ -168,7 +168,12 @@ func screenThenDial(digits string) func(h *harness, sid string) {
 			h.t.Errorf("screening prompt TwiML = %s", prompt)
 		}
 		h.mustPost("voice/screen/result"+query, h.legForm(sid, "Digits", digits))
-		h.mustPost("voice/dial", h.callForm(sid, caller, "DialCallStatus", "completed", "DialCallDuration", "31"))
+		h.waitScreened(sid)
+		answer := h.mustPost("voice/dial", h.callForm(sid, caller, "DialCallStatus", "completed", "DialCallDuration", "31"))
+		if declined := digits != "1"; declined != strings.Contains(answer, "<Say>") {
+			h.t.Errorf("dial answer after screening %q = %s; the caller should hear the missed-call message only when declined",
+				digits, answer)
+		}
 	}
 }
 

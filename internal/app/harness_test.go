@@ -284,3 +284,23 @@ func (h *harness) settle() {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// waitScreened waits until the call's screening result is recorded.
+func (h *harness) waitScreened(callSID string) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p, err := h.store.GetProviderByName(context.Background(), "twilio-main")
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		call, err := h.store.GetCallByProviderID(context.Background(), p.ID, callSID)
+		if err == nil && call.ScreenAnswered {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("screening result of call %s not recorded in time", callSID)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

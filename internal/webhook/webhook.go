@@ -234,7 +234,23 @@ func (h *Handler) respond(
 	} else {
 		plan.ScreenPrompt = genericScreenPrompt
 	}
+	if ev.Type == provider.CallDialEnded && found && number.AnswerCheck == provider.AnswerCheckScreen &&
+		h.screenDeclined(ctx, prov, ev) {
+		// The forwarded leg "completed" because the person there hung up at the screening prompt;
+		// the caller reached nobody and hears the missed-call message.
+		ev.DialStatus = "no-answer"
+	}
 	return adapter.RespondEvent(ev, plan)
+}
+
+// screenDeclined reports whether the call's screening prompt was answered with anything but 1,
+// or not answered at all.
+func (h *Handler) screenDeclined(ctx context.Context, prov store.Provider, ev provider.Event) bool {
+	call, err := h.store.GetCallByProviderID(ctx, prov.ID, ev.CallID)
+	if err != nil {
+		return false
+	}
+	return !call.ScreenAnswered || call.ScreenDigits != "1"
 }
 
 const (
