@@ -25,6 +25,9 @@ type Account struct {
 	AccountSID string // the provider's account id; for Twilio "AC" and 32 hex digits
 	AuthToken  string // the secret that signs webhooks and authenticates API calls
 	APIBaseURL string // where API requests go; empty means the provider's public API
+	// PublicKey verifies webhooks of providers that sign with a key pair, such as Telnyx's
+	// base64 Ed25519 key; empty for providers that sign with AuthToken.
+	PublicKey string
 }
 
 // Route names one webhook endpoint of an adapter, as in /webhooks/<provider>/<route>.

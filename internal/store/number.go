@@ -33,8 +33,12 @@ type Number struct {
 	// ProviderConfirmsOptOut means the provider answers STOP and START itself, so textback sends
 	// no confirmation of its own and the person gets exactly one.
 	ProviderConfirmsOptOut bool
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
+	// WebhookToken names the number in the URL a PBX reports its calls to; empty when none does.
+	WebhookToken string
+	// WebhookSecret authenticates the PBX's reports: the HMAC key, or the bearer token.
+	WebhookSecret string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // UpsertNumber creates the number or moves it to n's business and settings.
@@ -101,4 +105,14 @@ func numberFromRow(row dbsqlc.Number) Number {
 		CreatedAt:              row.CreatedAt.UTC(),
 		UpdatedAt:              row.UpdatedAt.UTC(),
 	}
+}
+
+// GetNumberByWebhookToken returns the number a PBX reports calls for under token, or an error
+// wrapping ErrNotFound.
+func (o ops) GetNumberByWebhookToken(ctx context.Context, token string) (Number, error) {
+	row, err := o.q.GetNumberByWebhookToken(ctx, nullString(token))
+	if err != nil {
+		return Number{}, notFound(err, "get number by webhook token")
+	}
+	return numberFromRow(row), nil
 }

@@ -17,8 +17,10 @@ type Provider struct {
 	AccountSID string
 	AuthToken  string
 	APIBaseURL string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// PublicKey verifies webhooks of providers that sign with a key pair (Telnyx's Ed25519).
+	PublicKey string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Account returns the provider in the form adapters take.
@@ -30,6 +32,7 @@ func (p Provider) Account() provider.Account {
 		AccountSID: p.AccountSID,
 		AuthToken:  p.AuthToken,
 		APIBaseURL: p.APIBaseURL,
+		PublicKey:  p.PublicKey,
 	}
 }
 
@@ -41,6 +44,7 @@ func (o ops) UpsertProvider(ctx context.Context, p Provider) (Provider, error) {
 		AccountSid: p.AccountSID,
 		AuthToken:  p.AuthToken,
 		ApiBaseUrl: p.APIBaseURL,
+		PublicKey:  p.PublicKey,
 		CreatedAt:  o.Now(),
 	})
 	if err != nil {
@@ -101,6 +105,7 @@ func providerFromRow(row dbsqlc.Provider) Provider {
 		AccountSID: row.AccountSid,
 		AuthToken:  row.AuthToken,
 		APIBaseURL: row.ApiBaseUrl,
+		PublicKey:  row.PublicKey,
 		CreatedAt:  row.CreatedAt.UTC(),
 		UpdatedAt:  row.UpdatedAt.UTC(),
 	}

@@ -108,6 +108,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getNumberByE164Stmt, err = db.PrepareContext(ctx, getNumberByE164); err != nil {
 		return nil, fmt.Errorf("error preparing query GetNumberByE164: %w", err)
 	}
+	if q.getNumberByWebhookTokenStmt, err = db.PrepareContext(ctx, getNumberByWebhookToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetNumberByWebhookToken: %w", err)
+	}
 	if q.getProviderStmt, err = db.PrepareContext(ctx, getProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query GetProvider: %w", err)
 	}
@@ -431,6 +434,11 @@ func (q *Queries) Close() error {
 	if q.getNumberByE164Stmt != nil {
 		if cerr := q.getNumberByE164Stmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getNumberByE164Stmt: %w", cerr)
+		}
+	}
+	if q.getNumberByWebhookTokenStmt != nil {
+		if cerr := q.getNumberByWebhookTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getNumberByWebhookTokenStmt: %w", cerr)
 		}
 	}
 	if q.getProviderStmt != nil {
@@ -800,6 +808,7 @@ type Queries struct {
 	getMessageByProviderIDStmt        *sql.Stmt
 	getNumberStmt                     *sql.Stmt
 	getNumberByE164Stmt               *sql.Stmt
+	getNumberByWebhookTokenStmt       *sql.Stmt
 	getProviderStmt                   *sql.Stmt
 	getProviderByNameStmt             *sql.Stmt
 	getWebhookStmt                    *sql.Stmt
@@ -894,6 +903,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getMessageByProviderIDStmt:        q.getMessageByProviderIDStmt,
 		getNumberStmt:                     q.getNumberStmt,
 		getNumberByE164Stmt:               q.getNumberByE164Stmt,
+		getNumberByWebhookTokenStmt:       q.getNumberByWebhookTokenStmt,
 		getProviderStmt:                   q.getProviderStmt,
 		getProviderByNameStmt:             q.getProviderByNameStmt,
 		getWebhookStmt:                    q.getWebhookStmt,

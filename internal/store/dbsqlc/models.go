@@ -182,6 +182,8 @@ type Number struct {
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
 	ProviderConfirmsOptOut bool
+	WebhookToken           sql.NullString
+	WebhookSecret          string
 }
 
 type Provider struct {
@@ -193,6 +195,7 @@ type Provider struct {
 	ApiBaseUrl string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	PublicKey  string
 }
 
 type ProviderExchange struct {

@@ -7,11 +7,12 @@ package dbsqlc
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
 const getNumber = `-- name: GetNumber :one
-SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out FROM numbers WHERE id = $1
+SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out, webhook_token, webhook_secret FROM numbers WHERE id = $1
 `
 
 func (q *Queries) GetNumber(ctx context.Context, id int64) (Number, error) {
@@ -29,12 +30,14 @@ func (q *Queries) GetNumber(ctx context.Context, id int64) (Number, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ProviderConfirmsOptOut,
+		&i.WebhookToken,
+		&i.WebhookSecret,
 	)
 	return i, err
 }
 
 const getNumberByE164 = `-- name: GetNumberByE164 :one
-SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out FROM numbers WHERE e164 = $1
+SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out, webhook_token, webhook_secret FROM numbers WHERE e164 = $1
 `
 
 func (q *Queries) GetNumberByE164(ctx context.Context, e164 string) (Number, error) {
@@ -52,12 +55,39 @@ func (q *Queries) GetNumberByE164(ctx context.Context, e164 string) (Number, err
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ProviderConfirmsOptOut,
+		&i.WebhookToken,
+		&i.WebhookSecret,
+	)
+	return i, err
+}
+
+const getNumberByWebhookToken = `-- name: GetNumberByWebhookToken :one
+SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out, webhook_token, webhook_secret FROM numbers WHERE webhook_token = $1
+`
+
+func (q *Queries) GetNumberByWebhookToken(ctx context.Context, webhookToken sql.NullString) (Number, error) {
+	row := q.queryRow(ctx, q.getNumberByWebhookTokenStmt, getNumberByWebhookToken, webhookToken)
+	var i Number
+	err := row.Scan(
+		&i.ID,
+		&i.BusinessID,
+		&i.ProviderID,
+		&i.E164,
+		&i.Mode,
+		&i.ForwardTo,
+		&i.RingSeconds,
+		&i.AnswerCheck,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ProviderConfirmsOptOut,
+		&i.WebhookToken,
+		&i.WebhookSecret,
 	)
 	return i, err
 }
 
 const listNumbersByBusiness = `-- name: ListNumbersByBusiness :many
-SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out FROM numbers WHERE business_id = $1 ORDER BY e164
+SELECT id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out, webhook_token, webhook_secret FROM numbers WHERE business_id = $1 ORDER BY e164
 `
 
 func (q *Queries) ListNumbersByBusiness(ctx context.Context, businessID int64) ([]Number, error) {
@@ -81,6 +111,8 @@ func (q *Queries) ListNumbersByBusiness(ctx context.Context, businessID int64) (
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.ProviderConfirmsOptOut,
+			&i.WebhookToken,
+			&i.WebhookSecret,
 		); err != nil {
 			return nil, err
 		}
@@ -98,8 +130,8 @@ func (q *Queries) ListNumbersByBusiness(ctx context.Context, businessID int64) (
 const upsertNumber = `-- name: UpsertNumber :one
 INSERT INTO numbers (
     business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, provider_confirms_opt_out,
-    created_at, updated_at
-) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+    webhook_token, webhook_secret, created_at, updated_at
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
 ON CONFLICT (e164) DO UPDATE SET
     business_id = excluded.business_id,
     provider_id = excluded.provider_id,
@@ -108,8 +140,10 @@ ON CONFLICT (e164) DO UPDATE SET
     ring_seconds = excluded.ring_seconds,
     answer_check = excluded.answer_check,
     provider_confirms_opt_out = excluded.provider_confirms_opt_out,
+    webhook_token = excluded.webhook_token,
+    webhook_secret = excluded.webhook_secret,
     updated_at = excluded.updated_at
-RETURNING id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out
+RETURNING id, business_id, provider_id, e164, mode, forward_to, ring_seconds, answer_check, created_at, updated_at, provider_confirms_opt_out, webhook_token, webhook_secret
 `
 
 type UpsertNumberParams struct {
@@ -121,6 +155,8 @@ type UpsertNumberParams struct {
 	RingSeconds            int32
 	AnswerCheck            string
 	ProviderConfirmsOptOut bool
+	WebhookToken           sql.NullString
+	WebhookSecret          string
 	CreatedAt              time.Time
 }
 
@@ -134,6 +170,8 @@ func (q *Queries) UpsertNumber(ctx context.Context, arg UpsertNumberParams) (Num
 		arg.RingSeconds,
 		arg.AnswerCheck,
 		arg.ProviderConfirmsOptOut,
+		arg.WebhookToken,
+		arg.WebhookSecret,
 		arg.CreatedAt,
 	)
 	var i Number
@@ -149,6 +187,8 @@ func (q *Queries) UpsertNumber(ctx context.Context, arg UpsertNumberParams) (Num
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.ProviderConfirmsOptOut,
+		&i.WebhookToken,
+		&i.WebhookSecret,
 	)
 	return i, err
 }

@@ -11,7 +11,7 @@ import (
 )
 
 const getProvider = `-- name: GetProvider :one
-SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at FROM providers WHERE id = $1
+SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at, public_key FROM providers WHERE id = $1
 `
 
 func (q *Queries) GetProvider(ctx context.Context, id int64) (Provider, error) {
@@ -26,12 +26,13 @@ func (q *Queries) GetProvider(ctx context.Context, id int64) (Provider, error) {
 		&i.ApiBaseUrl,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.PublicKey,
 	)
 	return i, err
 }
 
 const getProviderByName = `-- name: GetProviderByName :one
-SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at FROM providers WHERE name = $1
+SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at, public_key FROM providers WHERE name = $1
 `
 
 func (q *Queries) GetProviderByName(ctx context.Context, name string) (Provider, error) {
@@ -46,12 +47,13 @@ func (q *Queries) GetProviderByName(ctx context.Context, name string) (Provider,
 		&i.ApiBaseUrl,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.PublicKey,
 	)
 	return i, err
 }
 
 const listProviders = `-- name: ListProviders :many
-SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at FROM providers ORDER BY name
+SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at, public_key FROM providers ORDER BY name
 `
 
 func (q *Queries) ListProviders(ctx context.Context) ([]Provider, error) {
@@ -72,6 +74,7 @@ func (q *Queries) ListProviders(ctx context.Context) ([]Provider, error) {
 			&i.ApiBaseUrl,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.PublicKey,
 		); err != nil {
 			return nil, err
 		}
@@ -87,7 +90,7 @@ func (q *Queries) ListProviders(ctx context.Context) ([]Provider, error) {
 }
 
 const listProvidersByAccountSID = `-- name: ListProvidersByAccountSID :many
-SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at FROM providers WHERE account_sid = $1 ORDER BY id
+SELECT id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at, public_key FROM providers WHERE account_sid = $1 ORDER BY id
 `
 
 func (q *Queries) ListProvidersByAccountSID(ctx context.Context, accountSid string) ([]Provider, error) {
@@ -108,6 +111,7 @@ func (q *Queries) ListProvidersByAccountSID(ctx context.Context, accountSid stri
 			&i.ApiBaseUrl,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.PublicKey,
 		); err != nil {
 			return nil, err
 		}
@@ -123,15 +127,16 @@ func (q *Queries) ListProvidersByAccountSID(ctx context.Context, accountSid stri
 }
 
 const upsertProvider = `-- name: UpsertProvider :one
-INSERT INTO providers (name, kind, account_sid, auth_token, api_base_url, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $6)
+INSERT INTO providers (name, kind, account_sid, auth_token, api_base_url, public_key, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 ON CONFLICT (name) DO UPDATE SET
     kind = excluded.kind,
     account_sid = excluded.account_sid,
     auth_token = excluded.auth_token,
     api_base_url = excluded.api_base_url,
+    public_key = excluded.public_key,
     updated_at = excluded.updated_at
-RETURNING id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at
+RETURNING id, name, kind, account_sid, auth_token, api_base_url, created_at, updated_at, public_key
 `
 
 type UpsertProviderParams struct {
@@ -140,6 +145,7 @@ type UpsertProviderParams struct {
 	AccountSid string
 	AuthToken  string
 	ApiBaseUrl string
+	PublicKey  string
 	CreatedAt  time.Time
 }
 
@@ -150,6 +156,7 @@ func (q *Queries) UpsertProvider(ctx context.Context, arg UpsertProviderParams) 
 		arg.AccountSid,
 		arg.AuthToken,
 		arg.ApiBaseUrl,
+		arg.PublicKey,
 		arg.CreatedAt,
 	)
 	var i Provider
@@ -162,6 +169,7 @@ func (q *Queries) UpsertProvider(ctx context.Context, arg UpsertProviderParams) 
 		&i.ApiBaseUrl,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.PublicKey,
 	)
 	return i, err
 }

@@ -1,11 +1,12 @@
 -- name: UpsertProvider :one
-INSERT INTO providers (name, kind, account_sid, auth_token, api_base_url, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $6)
+INSERT INTO providers (name, kind, account_sid, auth_token, api_base_url, public_key, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 ON CONFLICT (name) DO UPDATE SET
     kind = excluded.kind,
     account_sid = excluded.account_sid,
     auth_token = excluded.auth_token,
     api_base_url = excluded.api_base_url,
+    public_key = excluded.public_key,
     updated_at = excluded.updated_at
 RETURNING *;
 
