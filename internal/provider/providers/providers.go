@@ -48,6 +48,8 @@ func New(opts Options) *Registry {
 		{adapter: twilio.New(twilio.Options{HTTPClient: opts.HTTPClient, Clock: opts.Clock}), path: "twilio", statusCallbacks: true},
 		// The sandbox speaks Twilio's webhooks, so the simulator's requests take Twilio's path.
 		{adapter: sandbox.New(opts.Outbox, opts.Logger, opts.Clock), path: "twilio"},
+		{adapter: twilio.NewSignalWire(twilio.Options{HTTPClient: opts.HTTPClient, Clock: opts.Clock}), path: "signalwire",
+			statusCallbacks: true},
 	}
 	r := &Registry{
 		byKind:    map[provider.Kind]provider.Adapter{},

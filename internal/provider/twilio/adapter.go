@@ -34,6 +34,26 @@ type Options struct {
 type Adapter struct {
 	client *http.Client
 	clock  func() time.Time
+	flavor flavor
+}
+
+// flavor is what differs between Twilio and the platforms that speak its API.
+type flavor struct {
+	kind provider.Kind
+	// headers carry the signature, in the order they are tried.
+	headers []string
+	// apiPrefix precedes /2010-04-01 in API paths.
+	apiPrefix string
+	// defaultBase is the API host of accounts without an APIBaseURL; empty makes one required.
+	defaultBase string
+	// signingKey returns the key that signs the account's webhooks.
+	signingKey func(acct provider.Account) string
+}
+
+// twilioFlavor is Twilio itself: webhooks signed with the auth token.
+var twilioFlavor = flavor{
+	kind: ProviderKind, headers: []string{signatureHeader}, defaultBase: DefaultAPIBaseURL,
+	signingKey: func(acct provider.Account) string { return acct.AuthToken },
 }
 
 var (
@@ -49,11 +69,11 @@ func New(opts Options) *Adapter {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Adapter{client: opts.HTTPClient, clock: clock}
+	return &Adapter{client: opts.HTTPClient, clock: clock, flavor: twilioFlavor}
 }
 
-// Kind returns ProviderKind.
-func (a *Adapter) Kind() provider.Kind { return ProviderKind }
+// Kind returns ProviderKind, or SignalWireKind for the SignalWire configuration.
+func (a *Adapter) Kind() provider.Kind { return a.flavor.kind }
 
 // Secrets returns the account's auth token, or nothing when it is empty.
 func (a *Adapter) Secrets(acct provider.Account) []string {
@@ -84,18 +104,24 @@ func (a *Adapter) AccountSIDOf(w provider.Webhook) string {
 // provider.ErrSignature when the token is empty or the header is missing or wrong, and one wrapping
 // provider.ErrMalformed when the body cannot be read as a form.
 func (a *Adapter) Verify(acct provider.Account, w provider.Webhook) error {
-	if acct.AuthToken == "" {
-		return fmt.Errorf("verify twilio %s webhook for account %q: auth token is empty, so no signature can match: %w",
-			w.Route, acct.AccountSID, provider.ErrSignature)
+	key := a.flavor.signingKey(acct)
+	if key == "" {
+		return fmt.Errorf("verify %s %s webhook for account %q: signing key is empty, so no signature can match: %w",
+			a.flavor.kind, w.Route, acct.AccountSID, provider.ErrSignature)
 	}
-	header := w.Header.Get(signatureHeader)
+	var header string
+	for _, name := range a.flavor.headers {
+		if header = w.Header.Get(name); header != "" {
+			break
+		}
+	}
 	if header == "" {
-		return fmt.Errorf("verify twilio %s webhook for account %q: missing %s header: %w",
-			w.Route, acct.AccountSID, signatureHeader, provider.ErrSignature)
+		return fmt.Errorf("verify %s %s webhook for account %q: missing %s header: %w",
+			a.flavor.kind, w.Route, acct.AccountSID, a.flavor.headers[0], provider.ErrSignature)
 	}
 
 	if _, ok := bodyHashOf(w.URL); ok {
-		if !checkSignedBody(acct.AuthToken, w.URL, w.Body, header) {
+		if !checkSignedBody(key, w.URL, w.Body, header) {
 			return fmt.Errorf("verify twilio %s webhook for account %q: signature or body hash does not match: %w",
 				w.Route, acct.AccountSID, provider.ErrSignature)
 		}
@@ -106,7 +132,7 @@ func (a *Adapter) Verify(acct provider.Account, w provider.Webhook) error {
 	if err != nil {
 		return fmt.Errorf("verify twilio %s webhook for account %q: %w", w.Route, acct.AccountSID, err)
 	}
-	if !checkSignature(acct.AuthToken, w.URL, form, header) {
+	if !checkSignature(key, w.URL, form, header) {
 		return fmt.Errorf("verify twilio %s webhook for account %q: signature does not match: %w",
 			w.Route, acct.AccountSID, provider.ErrSignature)
 	}

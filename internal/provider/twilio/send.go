@@ -91,11 +91,11 @@ func checkSendRequest(req provider.SendRequest) error {
 // messagesURL returns the Messages list endpoint of acct. It fails when the adapter has no HTTP
 // client or acct lacks credentials or has an invalid APIBaseURL.
 func (a *Adapter) messagesURL(acct provider.Account) (string, error) {
-	base, err := a.baseURL(acct, DefaultAPIBaseURL)
+	base, err := a.baseURL(acct, a.flavor.defaultBase)
 	if err != nil {
 		return "", err
 	}
-	return base + "/2010-04-01/Accounts/" + url.PathEscape(acct.AccountSID) + "/Messages.json", nil
+	return base + a.flavor.apiPrefix + "/2010-04-01/Accounts/" + url.PathEscape(acct.AccountSID) + "/Messages.json", nil
 }
 
 // baseURL returns acct's APIBaseURL, or fallback when it is empty, without a trailing slash. It
@@ -110,6 +110,10 @@ func (a *Adapter) baseURL(acct provider.Account, fallback string) (string, error
 	base := acct.APIBaseURL
 	if base == "" {
 		base = fallback
+	}
+	if base == "" {
+		return "", fmt.Errorf("%s account %d (%q) has no API base URL: set api_base_url to its space's URL",
+			a.flavor.kind, acct.ID, acct.Name)
 	}
 	parsed, err := url.Parse(base)
 	if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
