@@ -87,6 +87,7 @@ func upsertBusiness(ctx context.Context, tx *store.Tx, b manifest.Business, prov
 			MissedCallMessage:  b.TextBack.MissedCallMessage,
 			ScreenPrompt:       b.TextBack.ScreenPrompt,
 		},
+		Settings: b.Settings,
 	})
 	if err != nil {
 		return err
@@ -99,7 +100,7 @@ func upsertBusiness(ctx context.Context, tx *store.Tx, b manifest.Business, prov
 		}
 		_, err := tx.UpsertNumber(ctx, store.Number{
 			BusinessID: stored.ID, ProviderID: providerID, E164: n.E164, Mode: n.Mode, ForwardTo: n.ForwardTo,
-			RingSeconds: n.RingSeconds, AnswerCheck: n.AnswerCheck,
+			RingSeconds: n.RingSeconds, AnswerCheck: n.AnswerCheck, ProviderConfirmsOptOut: n.ProviderConfirmsOptOut,
 		})
 		if err != nil {
 			return err

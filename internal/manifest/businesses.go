@@ -9,10 +9,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/textback/textback/internal/hours"
+	"github.com/textback/textback/internal/store"
 )
 
 var businessKeys = []string{
 	"slug", "name", "time_zone", "region", "rep_name", "booking_url", "hours", "numbers", "text_back",
+	"conversation", "team", "alerts",
 }
 
 var (
@@ -47,6 +49,7 @@ func (c *checker) businesses(nodes []*yaml.Node, providers []Provider) []Busines
 		out = append(out, b)
 	}
 	c.checkForwardLoops(numbers)
+	c.checkStaffPhones(numbers)
 	return out
 }
 
@@ -84,7 +87,16 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 		}
 	}
 
+	b.Settings = store.DefaultSettings()
+	conversation := c.conversation(m, &b)
+	b.Settings.Team = c.team(m, b.Region, numbers)
+	b.Settings.Alerts = c.alerts(m, b.Settings.Team, b.Settings.Alerts)
+
 	b.TextBack = c.textBack(m, &b)
+	for _, t := range conversation.templates {
+		b.Templates = append(b.Templates, c.report(t, &b))
+	}
+	c.checkQuestionAsked(&b, conversation)
 	return b
 }
 

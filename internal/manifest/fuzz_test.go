@@ -23,6 +23,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("providers: &p\n  - *p\n"))
 	f.Add([]byte("providers:\n  - {name: x, kind: sandbox}\nbusinesses:\n  - <<: {slug: a}\n"))
+	f.Add([]byte("providers:\n  - {name: x, kind: sandbox}\nbusinesses:\n  - slug: a\n    name: A\n" +
+		"    time_zone: UTC\n    numbers: [{number: \"+13125550199\", provider: x, forward_to: \"+13125550100\"}]\n" +
+		"    conversation:\n      keywords: [{word: &w TOW, aliases: [*w, CALL ME]}, {word: CALL, disabled: true}]\n" +
+		"      qualifying_question: {question: Q, answers: {a: &words [x, y], b: *words}}\n" +
+		"    team: [{name: D, phone: \"+13125550100\"}, {name: E, email: e@example.com}]\n" +
+		"    alerts: {escalate_after: 0, webhook: {url: \"http://localhost:1/x\"}}\n"))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("textback.yaml", data, lookupTestEnv)

@@ -53,7 +53,11 @@ type Business struct {
 	Hours               hours.Week
 	Numbers             []Number
 	TextBack            TextBack
-	// Templates describes how the text_back and after_hours texts will be billed.
+	// Settings contains the conversation, team and alert settings. Every value the file leaves out is the one
+	// from store.DefaultSettings, and Keywords is the default keywords merged with the file's.
+	Settings store.Settings
+	// Templates describes how each SMS template will be billed: text_back, after_hours, help_text,
+	// opt_out_reply, opt_in_reply and the reply of each keyword, in that order.
 	Templates []TemplateReport
 	// Line is the line where the business's entry starts.
 	Line int
@@ -74,6 +78,9 @@ type Number struct {
 	// AnswerCheck is the method that distinguishes a person from voicemail on an answered forwarded call. The
 	// default is provider.AnswerCheckMachine.
 	AnswerCheck provider.AnswerCheck
+	// ProviderConfirmsOptOut is true when the provider replies to STOP and START itself, so textback sends no
+	// confirmation. The default is false.
+	ProviderConfirmsOptOut bool
 	// Line is the line where the number's entry starts.
 	Line int
 }
@@ -93,11 +100,12 @@ type TextBack struct {
 }
 
 // TemplateReport describes one SMS template as it will be billed for a first text to a caller. The counts
-// come from the template rendered with the business's own name, rep and booking URL, the first name
-// "Alexandra" and next_open "Saturday at 10:30 AM". Like the sender, the report normalises that text with
-// segment.Normalize and appends " " and msgtemplate.OptOutSuffix unless the text has opt-out wording.
+// come from the template rendered with the business's own name, rep, booking URL and qualifying question, the
+// first name "Alexandra" and next_open "Saturday at 10:30 AM". Like the sender, the report normalises that text
+// with segment.Normalize and appends " " and msgtemplate.OptOutSuffix unless the text has opt-out wording.
 type TemplateReport struct {
-	// Name is "text_back" or "after_hours".
+	// Name is "text_back", "after_hours", "help_text", "opt_out_reply", "opt_in_reply" or "keyword WORD reply",
+	// such as "keyword TOW reply".
 	Name     string
 	Encoding segment.Encoding
 	Segments int

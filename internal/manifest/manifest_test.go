@@ -19,9 +19,10 @@ import (
 
 // testEnv is the environment the fixtures expect.
 var testEnv = map[string]string{
-	"TWILIO_AUTH_TOKEN":  "0123456789abcdef0123456789abcdef",
-	"TWILIO_ACCOUNT_SID": "AC0123456789abcdef0123456789ABCDEF",
-	"VISIT_PRICE":        "89",
+	"TWILIO_AUTH_TOKEN":    "0123456789abcdef0123456789abcdef",
+	"TWILIO_ACCOUNT_SID":   "AC0123456789abcdef0123456789ABCDEF",
+	"VISIT_PRICE":          "89",
+	"ALERT_WEBHOOK_SECRET": "whsec0123456789",
 }
 
 func lookupTestEnv(name string) (string, bool) {
@@ -136,9 +137,20 @@ func TestExampleTemplateReports(t *testing.T) {
 	afterHours := "Hi Alexandra, this is Dana at Acme Plumbing. Sorry we missed your call. We're closed right now " +
 		"and open again Saturday at 10:30 AM. How can we help? Book online: https://example.com/book/acme " +
 		"Reply STOP to opt out."
+	help := "Acme Plumbing: reply with your question and we'll get back to you. Reply STOP to opt out."
+	optOut := "You're unsubscribed from Acme Plumbing texts and won't get more. Reply START to resubscribe. " +
+		"Reply STOP to opt out."
+	optIn := "You're subscribed again to Acme Plumbing texts. Reply STOP to opt out."
+	urgent := "Thanks, we've flagged this as urgent. Someone will call you shortly. Reply STOP to opt out."
+	call := "Sure. What's a good time to call you? Reply STOP to opt out."
 	want := []TemplateReport{
 		{Name: "text_back", Encoding: segment.GSM7, Segments: 1, Units: len(textBack)},
 		{Name: "after_hours", Encoding: segment.GSM7, Segments: 2, Units: len(afterHours)},
+		{Name: "help_text", Encoding: segment.GSM7, Segments: 1, Units: len(help)},
+		{Name: "opt_out_reply", Encoding: segment.GSM7, Segments: 1, Units: len(optOut)},
+		{Name: "opt_in_reply", Encoding: segment.GSM7, Segments: 1, Units: len(optIn)},
+		{Name: "keyword URGENT reply", Encoding: segment.GSM7, Segments: 1, Units: len(urgent)},
+		{Name: "keyword CALL reply", Encoding: segment.GSM7, Segments: 1, Units: len(call)},
 	}
 	if len(b.Templates) != len(want) {
 		t.Fatalf("Templates = %+v, want %d reports", b.Templates, len(want))
@@ -202,8 +214,8 @@ func TestParseDefaults(t *testing.T) {
 	if tb.AfterHoursTemplate != msgtemplate.DefaultAfterHours {
 		t.Errorf("TextBack.AfterHoursTemplate = %q, want the default", tb.AfterHoursTemplate)
 	}
-	if len(b.Templates) != 2 {
-		t.Errorf("Templates = %+v, want reports for both default templates", b.Templates)
+	if len(b.Templates) != 7 {
+		t.Errorf("Templates = %+v, want reports for the 7 default SMS templates", b.Templates)
 	}
 }
 

@@ -2,9 +2,11 @@ package manifest
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -166,6 +168,64 @@ func (c *checker) bool(m *mapping, key string, def bool) bool {
 	}
 	c.errorf(m.at(key), join(m.path, key), "invalid value %s: use true or false", quote(value))
 	return def
+}
+
+// durationRange is the range of values that a duration key accepts.
+type durationRange struct {
+	min, max time.Duration
+	// zero allows 0 as well, for a setting that 0 turns off.
+	zero bool
+	// text describes the range in messages, such as "from 1m to 30d".
+	text string
+}
+
+// wholeDays matches a duration written in days, such as "2d", which time.ParseDuration does not read.
+var wholeDays = regexp.MustCompile(`^([0-9]+)d$`)
+
+// duration returns the duration at key, written as a Go duration such as 90m or as whole days such as 2d. It
+// returns def when the key is absent, and def after recording an error when the value is invalid or outside r.
+func (c *checker) duration(m *mapping, key string, def time.Duration, r durationRange) time.Duration {
+	raw, ok := c.string(m, key)
+	if !ok {
+		return def
+	}
+	text := strings.TrimSpace(raw)
+	value, err := time.ParseDuration(text)
+	if match := wholeDays.FindStringSubmatch(text); match != nil {
+		days, convErr := strconv.Atoi(match[1])
+		value, err = time.Duration(days)*24*time.Hour, convErr
+		if days > int(r.max/(24*time.Hour)) {
+			// Keep a huge day count from overflowing into a duration that passes the range check.
+			value = r.max + 1
+		}
+	}
+	path := join(m.path, key)
+	if err != nil {
+		c.errorf(m.at(key), path, "invalid %s %s: use a duration such as 90m or 24h, or whole days such as 2d", key,
+			quote(raw))
+		return def
+	}
+	if (value != 0 || !r.zero) && (value < r.min || value > r.max) {
+		c.errorf(m.at(key), path, "%s %s is out of range: use %s", key, quote(raw), r.text)
+		return def
+	}
+	return value
+}
+
+// integer returns the whole number at key, or def when the key is absent. It records an error and returns def
+// when the value is not a whole number from low to high.
+func (c *checker) integer(m *mapping, key string, def, low, high int) int {
+	raw, ok := c.string(m, key)
+	if !ok {
+		return def
+	}
+	value, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil || value < low || value > high {
+		c.errorf(m.at(key), join(m.path, key), "invalid %s %s: use a whole number from %d to %d", key, quote(raw),
+			low, high)
+		return def
+	}
+	return value
 }
 
 // sequence returns the items of the list at key. ok is false when the value is not a list, which records an

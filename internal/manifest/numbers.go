@@ -11,7 +11,9 @@ import (
 	"github.com/textback/textback/internal/store"
 )
 
-var numberKeys = []string{"number", "provider", "mode", "forward_to", "ring_seconds", "answer_check"}
+var numberKeys = []string{
+	"number", "provider", "mode", "forward_to", "ring_seconds", "answer_check", "provider_confirms_opt_out",
+}
 
 // Ring time limits in seconds for dial mode.
 const (
@@ -24,14 +26,15 @@ const (
 	voicemailRingSeconds = 20
 )
 
-// numberIndex records the numbers of a file, so that each appears once and no forward_to rings another
-// textback number.
+// numberIndex records the numbers of a file, so that each appears once and no forward_to or team phone is
+// another textback number.
 type numberIndex struct {
 	lines    map[string]int
 	forwards []forward
+	staff    []forward
 }
 
-// forward is a forward_to value to check once every number of the file is known.
+// forward is a forward_to value or a team phone to check once every number of the file is known.
 type forward struct {
 	e164 string
 	node *yaml.Node
@@ -65,6 +68,7 @@ func (c *checker) number(n *yaml.Node, path, region string, providers []Provider
 	num.Provider = c.numberProvider(m, providers)
 	num.Mode = c.mode(m)
 	num.AnswerCheck = c.answerCheck(m)
+	num.ProviderConfirmsOptOut = c.bool(m, "provider_confirms_opt_out", false)
 
 	switch num.Mode {
 	case store.ModeDial:

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/textback/textback/internal/msgtemplate"
 	"github.com/textback/textback/internal/segment"
 )
@@ -18,14 +20,24 @@ const (
 // maxSegments is the number of segments above which a template gets a warning.
 const maxSegments = 2
 
-// report counts the segments of the SMS template src, which the text_back section sets at key or which is
-// the default, and records warnings about its length, its alphabet and a missing booking link. name is the
-// template's name in the report.
-func (c *checker) report(m *mapping, key, name, src string, b *Business) TemplateReport {
-	tmpl, err := msgtemplate.Parse(src, msgtemplate.AllFields())
+// smsTemplate is an SMS template to report on, with the place in the file that warnings about it point at.
+type smsTemplate struct {
+	// name is the template's name in the report, such as "text_back" or "keyword TOW reply".
+	name string
+	src  string
+	node *yaml.Node
+	path string
+	// written is true when the file sets the template, and false for a default.
+	written bool
+}
+
+// report counts the segments of the SMS template t and records warnings about its length, its alphabet and a
+// missing booking link. The template must parse with every field, as every template that reaches it has.
+func (c *checker) report(t smsTemplate, b *Business) TemplateReport {
+	tmpl, err := msgtemplate.Parse(t.src, msgtemplate.AllFields())
 	if err != nil {
-		// textBack has parsed src already, or src is a default that the msgtemplate tests parse.
-		return TemplateReport{Name: name}
+		// The caller has parsed t.src already, or t.src is a default that the msgtemplate or store tests parse.
+		return TemplateReport{Name: t.name}
 	}
 	rendered := strings.TrimSpace(tmpl.Render(map[string]string{
 		msgtemplate.FieldFirstName:   sampleFirstName,
@@ -33,6 +45,7 @@ func (c *checker) report(m *mapping, key, name, src string, b *Business) Templat
 		msgtemplate.FieldRep:         b.RepName,
 		msgtemplate.FieldBookingLink: b.BookingURL,
 		msgtemplate.FieldNextOpen:    sampleNextOpen,
+		msgtemplate.FieldQuestion:    b.Settings.Qualifier.Question,
 	}))
 	// The sender normalises the text and appends the opt-out instruction to a first text that has none.
 	body := segment.Normalize(rendered)
@@ -41,29 +54,28 @@ func (c *checker) report(m *mapping, key, name, src string, b *Business) Templat
 	}
 	count := segment.Count(body)
 	report := TemplateReport{
-		Name:     name,
+		Name:     t.name,
 		Encoding: count.Encoding,
 		Segments: count.Segments,
 		Units:    count.Units,
 		NonGSM:   count.NonGSM,
 	}
 
-	node, path := m.at(key), join(m.path, key)
 	if count.Segments > maxSegments {
 		limit := 2 * 153
 		if count.Encoding == segment.UCS2 {
 			limit = 2 * 67
 		}
-		c.warnf(node, path, "with sample values and the opt-out text, this text is %s (%d %s units), "+
+		c.warnf(t.node, t.path, "with sample values and the opt-out text, this text is %s (%d %s units), "+
 			"and each segment is billed as one SMS: shorten it to %d units, which fit in %s",
 			segmentCount(count.Segments), count.Units, count.Encoding, limit, segmentCount(maxSegments))
 	}
-	if message := alphabetWarning(src, count); message != "" {
-		c.warnf(node, path, "%s", message)
+	if message := alphabetWarning(t.src, count); message != "" {
+		c.warnf(t.node, t.path, "%s", message)
 	}
-	if m.has(key) && b.BookingURL == "" && slices.Contains(tmpl.Fields(), msgtemplate.FieldBookingLink) {
-		c.warnf(node, path, "the template uses {booking_link} but booking_url is not set, so the text leaves out "+
-			"the link and any optional section around it: set booking_url, or remove {booking_link}")
+	if t.written && b.BookingURL == "" && slices.Contains(tmpl.Fields(), msgtemplate.FieldBookingLink) {
+		c.warnf(t.node, t.path, "the template uses {booking_link} but booking_url is not set, so the text leaves "+
+			"out the link and any optional section around it: set booking_url, or remove {booking_link}")
 	}
 	return report
 }
@@ -77,8 +89,9 @@ func alphabetWarning(src string, sent segment.Result) string {
 			return ""
 		}
 		return fmt.Sprintf("with sample values the text contains %s, inserted from the business's name, "+
-			"rep_name or booking_url, so texts are sent as UCS-2 with 70 characters per segment instead of 160: "+
-			"write those values in GSM-7 characters if possible", describeChars(sent.NonGSM, false))
+			"rep_name, booking_url or qualifying question, so texts are sent as UCS-2 with 70 characters per "+
+			"segment instead of 160: write those values in GSM-7 characters if possible",
+			describeChars(sent.NonGSM, false))
 	}
 
 	message := "the template contains characters outside GSM-7: " + describeChars(inSource, true)

@@ -1,8 +1,6 @@
 package manifest
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,21 +11,17 @@ var textBackKeys = []string{
 	"enabled", "window", "template", "after_hours_template", "missed_call_message", "screen_prompt",
 }
 
-// Text-back window limits.
-const (
-	defaultWindow = 24 * time.Hour
-	minWindow     = time.Minute
-	maxWindow     = 30 * 24 * time.Hour
-)
+// defaultWindow is the text-back window when the file sets none.
+const defaultWindow = 24 * time.Hour
 
-// wholeDays matches a window written in days, such as "2d", which time.ParseDuration does not read.
-var wholeDays = regexp.MustCompile(`^([0-9]+)d$`)
+// windowRange is the range of the text-back window.
+var windowRange = durationRange{min: time.Minute, max: 30 * 24 * time.Hour, text: "from 1m to 30d"}
 
 // spokenFields are the fields that the spoken texts may use.
 var spokenFields = []string{msgtemplate.FieldBusiness}
 
 // textBack validates the business's text_back section and reports how its SMS templates will be billed.
-// b must have its name, rep and booking URL set.
+// b must have its name, rep, booking URL and qualifying question set.
 func (c *checker) textBack(business *mapping, b *Business) TextBack {
 	tb := TextBack{
 		Enabled:            true,
@@ -48,7 +42,7 @@ func (c *checker) textBack(business *mapping, b *Business) TextBack {
 	}
 
 	tb.Enabled = c.bool(m, "enabled", true)
-	tb.Window = c.window(m)
+	tb.Window = c.duration(m, "window", defaultWindow, windowRange)
 
 	const smsHint = "remove the key to use the default text, or set enabled: false to send no text backs"
 	const spokenHint = "remove the key to use the default text"
@@ -68,41 +62,12 @@ func (c *checker) textBack(business *mapping, b *Business) TextBack {
 		tb.AfterHoursTemplate = afterHours.Source()
 	}
 	if textBackOK {
-		b.Templates = append(b.Templates, c.report(m, "template", "text_back", tb.Template, b))
+		b.Templates = append(b.Templates, c.report(m.sms("template", "text_back", tb.Template), b))
 	}
 	if afterHoursOK {
-		b.Templates = append(b.Templates, c.report(m, "after_hours_template", "after_hours", tb.AfterHoursTemplate, b))
+		b.Templates = append(b.Templates, c.report(m.sms("after_hours_template", "after_hours", tb.AfterHoursTemplate), b))
 	}
 	return tb
-}
-
-// window returns the validated window, or defaultWindow when it is absent.
-func (c *checker) window(m *mapping) time.Duration {
-	raw, ok := c.string(m, "window")
-	if !ok {
-		return defaultWindow
-	}
-	text := strings.TrimSpace(raw)
-	window, err := time.ParseDuration(text)
-	if match := wholeDays.FindStringSubmatch(text); match != nil {
-		days, convErr := strconv.Atoi(match[1])
-		window, err = time.Duration(days)*24*time.Hour, convErr
-		if days > int(maxWindow/(24*time.Hour)) {
-			// Keep a huge day count from overflowing into a duration that passes the range check.
-			window = maxWindow + 1
-		}
-	}
-	path := join(m.path, "window")
-	if err != nil {
-		c.errorf(m.at("window"), path, "invalid window %s: use a duration such as 24h or 90m, or whole days "+
-			"such as 2d", quote(raw))
-		return defaultWindow
-	}
-	if window < minWindow || window > maxWindow {
-		c.errorf(m.at("window"), path, "window %s is out of range: use from 1m to 30d", quote(raw))
-		return defaultWindow
-	}
-	return window
 }
 
 // template parses the template at key with the given fields. It returns nil and true when the key is absent,
@@ -125,4 +90,10 @@ func (c *checker) template(m *mapping, key string, fields []string, hint string)
 		return nil, false
 	}
 	return tmpl, true
+}
+
+// sms returns the SMS template src that the mapping sets at key, or that is the default when the key is
+// absent, for a report named name.
+func (m *mapping) sms(key, name, src string) smsTemplate {
+	return smsTemplate{name: name, src: src, node: m.at(key), path: join(m.path, key), written: m.has(key)}
 }

@@ -69,7 +69,8 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 	if err != nil {
 		return store.Message{}, err
 	}
-	if !pol.toStaff && counts.Reached == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
+	// Compliance replies say how to opt out or back in themselves; they never get the line.
+	if !pol.toStaff && !pol.compliance && counts.Reached == 0 && body != "" && !msgtemplate.HasOptOutWording(body) {
 		body += " " + msgtemplate.OptOutSuffix
 		details.OptOut = true
 	}

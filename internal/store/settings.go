@@ -16,9 +16,11 @@ type Settings struct {
 	OptOutReply string    `json:"opt_out_reply,omitempty"`
 	OptInReply  string    `json:"opt_in_reply,omitempty"`
 	Qualifier   Qualifier `json:"qualifier,omitempty"`
-	Keywords    []Keyword `json:"keywords,omitempty"`
-	Team        []Staff   `json:"team,omitempty"`
-	Alerts      Alerting  `json:"alerts"`
+	// Keywords is never omitted: an empty list means the business turned every keyword off,
+	// while a missing one means the defaults.
+	Keywords []Keyword `json:"keywords"`
+	Team     []Staff   `json:"team,omitempty"`
+	Alerts   Alerting  `json:"alerts"`
 	// ManualPause is how long automation stays quiet in a conversation after a person replies.
 	ManualPause Duration `json:"manual_pause,omitempty"`
 	// Limits caps automated texts to one contact.

@@ -295,3 +295,19 @@ func TestPruneBefore(t *testing.T) {
 		}
 	})
 }
+
+func TestSettingsKeepEmptyKeywords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		settings := store.DefaultSettings()
+		settings.Keywords = []store.Keyword{}
+		b, err := s.UpsertBusiness(ctx, store.Business{Slug: "quiet", Name: "Quiet", TimeZone: "UTC", Region: "US",
+			TextBack: store.TextBackSettings{Window: time.Hour, Template: "Hi", AfterHoursTemplate: "Hi"}, Settings: settings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Settings.Keywords) != 0 {
+			t.Errorf("keywords read back as %+v, want none: the business turned them all off", b.Settings.Keywords)
+		}
+	})
+}
