@@ -66,6 +66,19 @@ var dialStatusMissed = map[string]string{
 	"canceled":  "the caller hung up while the phone rang",
 }
 
+// HandlingPBX marks a call that a PBX reported after it ended. textback did not route it, and
+// the report, which is the call's only webhook, gives its outcome.
+const HandlingPBX store.Handling = "pbx"
+
+// reportedMissed lists the dial statuses of PBX reports that mean nobody at the business took the
+// call. The PBX adapter maps every outcome it accepts to one of them or to "completed".
+var reportedMissed = map[string]string{
+	"no-answer": "no answer",
+	"busy":      "the line was busy",
+	"failed":    "the call failed",
+	"voicemail": "the business's voicemail took the call",
+}
+
 // isMachine reports whether an answering-machine detection result says a machine or a fax
 // answered. "unknown" is neither a machine nor a person.
 func isMachine(answeredBy string) bool {
@@ -78,6 +91,9 @@ func isMachine(answeredBy string) bool {
 func Classify(f Facts, now time.Time) Verdict {
 	if f.Handling == store.HandlingNoDial {
 		return missed("not-rung", "nobody was rung: the call was already unanswered when it arrived")
+	}
+	if f.Handling == HandlingPBX {
+		return classifyReported(f)
 	}
 	if f.AnswerCheck == provider.AnswerCheckMachine && isMachine(f.AnsweredBy) {
 		return missed("voicemail", fmt.Sprintf("answered by a machine (%s)", f.AnsweredBy))
@@ -143,6 +159,18 @@ func classifyDial(f Facts, now time.Time) Verdict {
 		return missed("screen-declined", "the screening prompt was not accepted")
 	}
 	return answered
+}
+
+// classifyReported decides a call from its PBX report. Nothing else about the call will arrive, so
+// it never waits, and "completed" means the PBX saw a person answer.
+func classifyReported(f Facts) Verdict {
+	if f.DialStatus == "completed" {
+		return Verdict{Outcome: store.OutcomeAnswered, Reason: "answered", Explain: "answered, as the PBX reported"}
+	}
+	if explain, ok := reportedMissed[f.DialStatus]; ok {
+		return missed(f.DialStatus, explain+", as the PBX reported")
+	}
+	return missed("unknown-dial-status", fmt.Sprintf("unrecognised PBX outcome %q; counted as missed", f.DialStatus))
 }
 
 func missed(reason, explain string) Verdict {

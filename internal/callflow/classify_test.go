@@ -27,6 +27,14 @@ func dialFacts(check provider.AnswerCheck, status string, duration int) callflow
 	}
 }
 
+// reported returns the facts of a call that a PBX reported with the dial status.
+func reported(status string) callflow.Facts {
+	return callflow.Facts{
+		Handling: callflow.HandlingPBX, AnswerCheck: provider.AnswerCheckNone, DialStatus: status,
+		RingSeconds: 18, DialEndedAt: ended,
+	}
+}
+
 // callerLeg returns the facts of a call with only a status callback of the caller's leg.
 func callerLeg(handling store.Handling, status string) callflow.Facts {
 	f := callflow.Facts{Handling: handling, AnswerCheck: provider.AnswerCheckNone, CallStatus: status, RingSeconds: 18}
@@ -153,6 +161,23 @@ func TestClassify(t *testing.T) {
 		{"screen digits ignored by machine check", with(dialFacts(provider.AnswerCheckMachine, "completed", 42), func(f *callflow.Facts) {
 			f.Screened, f.Digits = true, "1"
 		}), afterWait, store.OutcomeMissed, "machine-result-missing", "", time.Time{}},
+
+		// Calls a PBX reported once they ended: decided at once, never waiting for a result.
+		{"pbx no-answer", reported("no-answer"), ended,
+			store.OutcomeMissed, "no-answer", "no answer, as the PBX reported", time.Time{}},
+		{"pbx busy", reported("busy"), ended,
+			store.OutcomeMissed, "busy", "the line was busy, as the PBX reported", time.Time{}},
+		{"pbx failed", reported("failed"), ended,
+			store.OutcomeMissed, "failed", "the call failed, as the PBX reported", time.Time{}},
+		{"pbx voicemail", reported("voicemail"), ended,
+			store.OutcomeMissed, "voicemail", "the business's voicemail took the call", time.Time{}},
+		{"pbx answered", reported("completed"), ended,
+			store.OutcomeAnswered, "answered", "answered, as the PBX reported", time.Time{}},
+		{"pbx answered with machine check", with(reported("completed"), func(f *callflow.Facts) {
+			f.AnswerCheck = provider.AnswerCheckMachine
+		}), ended, store.OutcomeAnswered, "answered", "answered, as the PBX reported", time.Time{}},
+		{"pbx unknown status", reported("transferred"), ended,
+			store.OutcomeMissed, "unknown-dial-status", `"transferred"`, time.Time{}},
 
 		// Only the caller's leg reported.
 		{"caller no-answer", callerLeg(store.HandlingDial, "no-answer"), beforeWait,

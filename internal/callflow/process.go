@@ -11,6 +11,7 @@ import (
 
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/provider/pbx"
 	"github.com/textback/textback/internal/store"
 )
 
@@ -144,6 +145,12 @@ func (p *Processor) applyCallerLeg(ctx context.Context, tx *store.Tx, w store.We
 	case provider.CallDialEnded:
 		handling = store.HandlingDial
 	}
+	answerCheck, startedAt := number.AnswerCheck, w.ReceivedAt
+	if path, _ := SplitRoute(w.Route); path == pbx.Path {
+		// A PBX reports the call once, after it ended. Its outcome is final, no answering-machine
+		// or screening result follows, and the report gives the time of the call.
+		handling, answerCheck, startedAt = HandlingPBX, provider.AnswerCheckNone, eventTime(ev, w)
+	}
 	call, err := tx.EnsureCall(ctx, store.NewCall{
 		BusinessID:     business.ID,
 		NumberID:       number.ID,
@@ -153,8 +160,8 @@ func (p *Processor) applyCallerLeg(ctx context.Context, tx *store.Tx, w store.We
 		To:             number.E164,
 		ForwardedFrom:  ev.ForwardedFrom,
 		Handling:       handling,
-		AnswerCheck:    number.AnswerCheck,
-		StartedAt:      w.ReceivedAt,
+		AnswerCheck:    answerCheck,
+		StartedAt:      startedAt,
 	})
 	if err != nil {
 		return "", err

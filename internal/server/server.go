@@ -24,10 +24,22 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	// Provider webhooks: authenticated by the provider's signature.
 	mux.Handle("POST /webhooks/{provider}/{route...}", h.Webhooks)
+	// PBX call reports: the token names a business number, and that number's webhook secret
+	// authenticates the report, by an X-Textback-Signature HMAC or an Authorization bearer token.
+	mux.Handle("POST /webhooks/pbx/{route}", withPathValue("provider", "pbx", h.Webhooks))
 	// Health: public, reveals nothing.
 	mux.HandleFunc("GET /healthz", health(h.Ready))
 	mux.HandleFunc("GET /{$}", index)
 	return recoverPanics(securityHeaders(mux), log)
+}
+
+// withPathValue sets the path wildcard name to value before next runs, so that a route with a
+// fixed segment reaches a handler that reads the wildcard.
+func withPathValue(name, value string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.SetPathValue(name, value)
+		next.ServeHTTP(w, r)
+	})
 }
 
 func health(ready func(context.Context) error) http.HandlerFunc {

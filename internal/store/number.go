@@ -52,6 +52,8 @@ func (o ops) UpsertNumber(ctx context.Context, n Number) (Number, error) {
 		RingSeconds:            int32(n.RingSeconds),
 		AnswerCheck:            string(n.AnswerCheck),
 		ProviderConfirmsOptOut: n.ProviderConfirmsOptOut,
+		WebhookToken:           nullString(n.WebhookToken),
+		WebhookSecret:          n.WebhookSecret,
 		CreatedAt:              o.Now(),
 	})
 	if err != nil {
@@ -102,6 +104,8 @@ func numberFromRow(row dbsqlc.Number) Number {
 		RingSeconds:            int(row.RingSeconds),
 		AnswerCheck:            provider.AnswerCheck(row.AnswerCheck),
 		ProviderConfirmsOptOut: row.ProviderConfirmsOptOut,
+		WebhookToken:           row.WebhookToken.String,
+		WebhookSecret:          row.WebhookSecret,
 		CreatedAt:              row.CreatedAt.UTC(),
 		UpdatedAt:              row.UpdatedAt.UTC(),
 	}

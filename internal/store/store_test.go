@@ -311,3 +311,29 @@ func TestSettingsKeepEmptyKeywords(t *testing.T) {
 		}
 	})
 }
+
+func TestCredentialsRoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		p, b, _ := seed(t, s)
+		p.PublicKey = "base64publickey"
+		if _, err := s.UpsertProvider(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetProvider(ctx, p.ID)
+		if err != nil || got.PublicKey != "base64publickey" {
+			t.Errorf("provider public key read back as %q (%v)", got.PublicKey, err)
+		}
+		n, err := s.UpsertNumber(ctx, store.Number{
+			BusinessID: b.ID, ProviderID: p.ID, E164: "+13125550198", Mode: store.ModeForwarded, RingSeconds: 18,
+			AnswerCheck: "none", WebhookToken: "tok123", WebhookSecret: "secret456", ProviderConfirmsOptOut: true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byToken, err := s.GetNumberByWebhookToken(ctx, "tok123")
+		if err != nil || byToken.ID != n.ID || byToken.WebhookSecret != "secret456" || !byToken.ProviderConfirmsOptOut {
+			t.Errorf("number by token read back as %+v (%v)", byToken, err)
+		}
+	})
+}

@@ -1,7 +1,8 @@
 // Package webhook receives provider webhooks. A webhook is verified against the provider
 // account's secret, parsed, stored with the job that will apply it in one transaction, and only
-// then acknowledged, so an acknowledged webhook is never lost. A retried or duplicated delivery
-// is recognised by its event key, stored once, and answered exactly like the first.
+// then acknowledged, so an acknowledged webhook is never lost. A PBX report is verified against
+// its business number's webhook secret instead. A retried or duplicated delivery is recognised
+// by its event key, stored once, and answered exactly like the first.
 package webhook
 
 import (
@@ -117,7 +118,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Body: body, ReceivedAt: h.clock(),
 	}
 	log := h.log.With(slog.String("route", path+"/"+route))
-	prov, err := h.authenticate(ctx, adapter, kinds, wh)
+	var prov store.Provider
+	if routed, ok := adapter.(NumberRouted); ok {
+		prov, wh, err = h.authenticateNumber(ctx, adapter, routed, wh)
+	} else {
+		prov, err = h.authenticate(ctx, adapter, kinds, wh)
+	}
+	if errors.Is(err, errUnknownToken) {
+		log.Warn("webhook rejected", slog.String("error", err.Error()))
+		http.Error(w, "not found: "+err.Error(), http.StatusNotFound)
+		return
+	}
 	if err != nil {
 		log.Warn("webhook rejected", slog.String("error", err.Error()))
 		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/provider/pbx"
 	"github.com/textback/textback/internal/provider/sandbox"
 	"github.com/textback/textback/internal/provider/twilio"
 )
@@ -50,6 +51,8 @@ func New(opts Options) *Registry {
 		{adapter: sandbox.New(opts.Outbox, opts.Logger, opts.Clock), path: "twilio"},
 		{adapter: twilio.NewSignalWire(twilio.Options{HTTPClient: opts.HTTPClient, Clock: opts.Clock}), path: "signalwire",
 			statusCallbacks: true},
+		// A PBX reports calls for one business number, which texts back through its own provider.
+		{adapter: pbx.New(), path: pbx.Path},
 	}
 	r := &Registry{
 		byKind:    map[provider.Kind]provider.Adapter{},
