@@ -131,6 +131,10 @@ func (p *Processor) apply(ctx context.Context, tx *store.Tx, w store.Webhook, ev
 
 // applyCallerLeg applies an event about the caller's leg, whose To is the business number.
 func (p *Processor) applyCallerLeg(ctx context.Context, tx *store.Tx, w store.Webhook, ev provider.Event) (string, error) {
+	if ev.Type == provider.CallStatus && ev.Status == "" {
+		// A status report that says nothing textback uses (Telnyx reports media events this way).
+		return "nothing to apply", nil
+	}
 	number, business, err := p.route(ctx, tx, ev.To)
 	if errors.Is(err, store.ErrNotFound) {
 		return "not applied: " + ev.To + " is not a configured number", nil

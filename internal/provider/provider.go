@@ -159,6 +159,13 @@ type Adapter interface {
 	Secrets(acct Account) []string
 }
 
+// NumberIdentifier is implemented by adapters whose webhooks name no account (Telnyx's). It
+// returns the business's own E.164 number that the webhook concerns, or "" when it names none,
+// and the server finds the account through that number.
+type NumberIdentifier interface {
+	BusinessNumberOf(w Webhook) string
+}
+
 // MessageFinder is implemented by adapters that can look up texts already accepted by the
 // provider. The outbound path uses it before it retries a send whose outcome is unknown, so that
 // a timeout or a crash between the request and its answer never sends a text twice.

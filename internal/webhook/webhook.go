@@ -178,10 +178,17 @@ func (h *Handler) authenticate(
 	ctx context.Context, adapter provider.Adapter, kinds []provider.Kind, wh provider.Webhook,
 ) (store.Provider, error) {
 	sid := adapter.AccountSIDOf(wh)
-	if sid == "" {
+	var candidates []store.Provider
+	var err error
+	switch identifier, byNumber := adapter.(provider.NumberIdentifier); {
+	case sid != "":
+		candidates, err = h.dir.Accounts(ctx, h.store, sid)
+	case byNumber:
+		// The webhook names no account, only the business number: its account verifies it.
+		candidates, sid, err = h.accountOfNumber(ctx, identifier.BusinessNumberOf(wh))
+	default:
 		return store.Provider{}, errors.New("webhook names no account")
 	}
-	candidates, err := h.dir.Accounts(ctx, h.store, sid)
 	if err != nil {
 		return store.Provider{}, err
 	}
@@ -199,6 +206,27 @@ func (h *Handler) authenticate(
 		return store.Provider{}, errors.New("no provider account " + sid + " is configured")
 	}
 	return store.Provider{}, provider.ErrSignature
+}
+
+// accountOfNumber returns the provider account of a configured business number, and a label for
+// messages.
+func (h *Handler) accountOfNumber(ctx context.Context, raw string) ([]store.Provider, string, error) {
+	n, err := phone.Parse(raw, "US")
+	if err != nil {
+		return nil, "", errors.New("webhook names no business number")
+	}
+	number, err := h.dir.NumberByE164(ctx, h.store, n.E164)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, "", errors.New("number " + n.E164 + " is not configured")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := h.dir.Provider(ctx, h.store, number.ProviderID)
+	if err != nil {
+		return nil, "", err
+	}
+	return []store.Provider{p}, "of number " + n.E164, nil
 }
 
 // save stores the webhook and its processing job in one transaction. It reports false for a

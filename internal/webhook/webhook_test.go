@@ -282,7 +282,7 @@ func TestRejected(t *testing.T) {
 			header http.Header
 			status int
 		}{
-			{"unknown provider", http.MethodPost, "/webhooks/telnyx/voice", incoming.Encode(),
+			{"unknown provider", http.MethodPost, "/webhooks/nosuchprovider/voice", incoming.Encode(),
 				http.Header{"X-Twilio-Signature": {signed("voice", incoming)}}, http.StatusNotFound},
 			{"get", http.MethodGet, "/webhooks/twilio/voice", "", nil, http.StatusMethodNotAllowed},
 			{"put", http.MethodPut, "/webhooks/twilio/voice", incoming.Encode(),

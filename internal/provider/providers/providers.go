@@ -11,6 +11,7 @@ import (
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/provider/pbx"
 	"github.com/textback/textback/internal/provider/sandbox"
+	"github.com/textback/textback/internal/provider/telnyx"
 	"github.com/textback/textback/internal/provider/twilio"
 )
 
@@ -19,7 +20,7 @@ type Registry struct {
 	byKind    map[provider.Kind]provider.Adapter
 	byPath    map[string]provider.Adapter
 	pathKinds map[string][]provider.Kind
-	pathOf    map[provider.Kind]string
+	statusOf  map[provider.Kind]string
 	publicURL string
 }
 
@@ -39,18 +40,21 @@ type Options struct {
 type entry struct {
 	adapter provider.Adapter
 	path    string
-	// statusCallbacks says whether the provider reports delivery of sent texts.
-	statusCallbacks bool
+	// statusRoute is the route under path where the provider reports delivery of sent texts;
+	// empty when it reports none.
+	statusRoute string
 }
 
 // New returns the registry of all adapters.
 func New(opts Options) *Registry {
 	entries := []entry{
-		{adapter: twilio.New(twilio.Options{HTTPClient: opts.HTTPClient, Clock: opts.Clock}), path: "twilio", statusCallbacks: true},
+		{adapter: twilio.New(twilio.Options{HTTPClient: opts.HTTPClient, Clock: opts.Clock}), path: "twilio", statusRoute: "sms/status"},
 		// The sandbox speaks Twilio's webhooks, so the simulator's requests take Twilio's path.
 		{adapter: sandbox.New(opts.Outbox, opts.Logger, opts.Clock), path: "twilio"},
 		{adapter: twilio.NewSignalWire(twilio.Options{HTTPClient: opts.HTTPClient, Clock: opts.Clock}), path: "signalwire",
-			statusCallbacks: true},
+			statusRoute: "sms/status"},
+		{adapter: telnyx.New(telnyx.Options{HTTPClient: opts.HTTPClient, Clock: opts.Clock}), path: "telnyx",
+			statusRoute: "messaging"},
 		// A PBX reports calls for one business number, which texts back through its own provider.
 		{adapter: pbx.New(), path: pbx.Path},
 	}
@@ -58,7 +62,7 @@ func New(opts Options) *Registry {
 		byKind:    map[provider.Kind]provider.Adapter{},
 		byPath:    map[string]provider.Adapter{},
 		pathKinds: map[string][]provider.Kind{},
-		pathOf:    map[provider.Kind]string{},
+		statusOf:  map[provider.Kind]string{},
 		publicURL: strings.TrimRight(opts.PublicURL, "/"),
 	}
 	for _, e := range entries {
@@ -68,8 +72,8 @@ func New(opts Options) *Registry {
 			r.byPath[e.path] = e.adapter
 		}
 		r.pathKinds[e.path] = append(r.pathKinds[e.path], kind)
-		if e.statusCallbacks {
-			r.pathOf[kind] = e.path
+		if e.statusRoute != "" {
+			r.statusOf[kind] = r.WebhookBase(e.path) + "/" + e.statusRoute
 		}
 	}
 	return r
@@ -95,9 +99,5 @@ func (r *Registry) WebhookBase(path string) string {
 
 // StatusCallback returns the URL where providers of kind report delivery, or "" for none.
 func (r *Registry) StatusCallback(kind provider.Kind) string {
-	path, ok := r.pathOf[kind]
-	if !ok {
-		return ""
-	}
-	return r.WebhookBase(path) + "/sms/status"
+	return r.statusOf[kind]
 }

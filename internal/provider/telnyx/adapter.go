@@ -77,3 +77,9 @@ func (a *Adapter) Secrets(acct provider.Account) []string {
 // messaging and Call Control webhooks carry none, and the AccountSid of TeXML webhooks is Telnyx's
 // own user id. Use BusinessNumberOf to find the account.
 func (a *Adapter) AccountSIDOf(provider.Webhook) string { return "" }
+
+// BusinessNumberOf returns the business number the webhook concerns, through which the server
+// finds the account to verify it with.
+func (a *Adapter) BusinessNumberOf(w provider.Webhook) string { return BusinessNumberOf(w) }
+
+var _ provider.NumberIdentifier = (*Adapter)(nil)
