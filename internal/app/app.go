@@ -21,6 +21,7 @@ import (
 	"github.com/textback/textback/internal/conversation"
 	"github.com/textback/textback/internal/deliverylog"
 	"github.com/textback/textback/internal/directory"
+	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
@@ -140,16 +141,20 @@ func (a *App) build(ctx context.Context, opts Options) error {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	})
 	sender.SetUndeliverable(teamService.Undeliverable)
+	followups := followup.New(followup.Options{Store: a.store, Queue: queue, Sender: sender, Directory: dir, Logger: a.log})
 	engine := conversation.New(conversation.Options{
-		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, Logger: a.log, Clock: opts.Clock,
+		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups,
+		Logger: a.log, Clock: opts.Clock,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
 		ResultWait: opts.ResultWait, Directory: dir, Conversation: engine, Team: teamService,
+		FollowUps: followups,
 	})
 	outbound.Register(workers, sender)
 	callflow.Register(workers, processor)
 	team.Register(workers, teamService)
+	followup.Register(workers, followups)
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,

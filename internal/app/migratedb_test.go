@@ -264,8 +264,11 @@ func TestMigrateDBMovesInstallation(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.AddAlertDelivery(ctx, store.AlertDelivery{AlertID: alert.ID, Channel: "email",
-			Target: "owner@example.com", Purpose: "alert", Status: "sent"})
+		if _, err = tx.AddAlertDelivery(ctx, store.AlertDelivery{AlertID: alert.ID, Channel: "email",
+			Target: "owner@example.com", Purpose: "alert", Status: "sent"}); err != nil {
+			return err
+		}
+		_, _, err = tx.StartSequence(ctx, 1, contact.ID, 0, 0, time.Now())
 		return err
 	}); err != nil {
 		t.Fatalf("add a task, an alert and a delivery: %v", err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/textback/textback/internal/conversation"
 	"github.com/textback/textback/internal/directory"
+	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
@@ -34,16 +35,17 @@ type Webhooks interface {
 
 // Processor applies stored webhooks. It is safe for concurrent use.
 type Processor struct {
-	store    *store.Store
-	queue    jobs.Inserter
-	sender   *outbound.Sender
-	webhooks Webhooks
-	log      *slog.Logger
-	clock    func() time.Time
-	wait     time.Duration
-	dir      *directory.Directory
-	conv     *conversation.Engine
-	team     *team.Service
+	store     *store.Store
+	queue     jobs.Inserter
+	sender    *outbound.Sender
+	webhooks  Webhooks
+	log       *slog.Logger
+	clock     func() time.Time
+	wait      time.Duration
+	dir       *directory.Directory
+	conv      *conversation.Engine
+	team      *team.Service
+	followups *followup.Service
 }
 
 // Options configures New.
@@ -63,6 +65,8 @@ type Options struct {
 	Conversation *conversation.Engine
 	// Team raises alerts and tasks about calls.
 	Team *team.Service
+	// FollowUps starts follow-ups after a text back; nil sends none.
+	FollowUps *followup.Service
 }
 
 // New returns a Processor.
@@ -79,7 +83,7 @@ func New(opts Options) *Processor {
 	return &Processor{
 		store: opts.Store, queue: opts.Queue, sender: opts.Sender, webhooks: opts.Webhooks,
 		log: opts.Logger, clock: opts.Clock, wait: opts.ResultWait, dir: opts.Directory,
-		conv: opts.Conversation, team: opts.Team,
+		conv: opts.Conversation, team: opts.Team, followups: opts.FollowUps,
 	}
 }
 

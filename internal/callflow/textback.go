@@ -99,6 +99,11 @@ func (p *Processor) textBack(
 			return "", err
 		}
 	}
+	if p.followups != nil {
+		if err := p.followups.Start(ctx, tx, business, contact.ID, call); err != nil {
+			return "", err
+		}
+	}
 	record := decision + "; texted (" + name + ")"
 	return record, tx.SetCallTextBack(ctx, call.ID, contact.ID, store.TextBackQueued, name, record)
 }

@@ -8,12 +8,15 @@
 package conversation
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	"github.com/textback/textback/internal/directory"
+	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/store"
 	"github.com/textback/textback/internal/team"
 )
 
@@ -24,12 +27,13 @@ type Adapters interface {
 
 // Engine applies inbound texts and delivery reports. It is safe for concurrent use.
 type Engine struct {
-	sender   *outbound.Sender
-	team     *team.Service
-	dir      *directory.Directory
-	adapters Adapters
-	log      *slog.Logger
-	clock    func() time.Time
+	sender    *outbound.Sender
+	team      *team.Service
+	dir       *directory.Directory
+	adapters  Adapters
+	followups *followup.Service
+	log       *slog.Logger
+	clock     func() time.Time
 }
 
 // Options configures New.
@@ -38,6 +42,8 @@ type Options struct {
 	Team      *team.Service
 	Directory *directory.Directory
 	Adapters  Adapters
+	// FollowUps stops a lead's follow-ups when they reply or a person answers them; nil skips it.
+	FollowUps *followup.Service
 	Logger    *slog.Logger
 	Clock     func() time.Time
 }
@@ -55,6 +61,14 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		log: opts.Logger, clock: opts.Clock,
+		followups: opts.FollowUps, log: opts.Logger, clock: opts.Clock,
 	}
+}
+
+// stopFollowUps ends the contact's follow-ups for good, when there is a follow-up service.
+func (e *Engine) stopFollowUps(ctx context.Context, tx *store.Tx, business store.BusinessID, contact store.ContactID, reason string) error {
+	if e.followups == nil {
+		return nil
+	}
+	return e.followups.Stop(ctx, tx, business, contact, reason)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/reply"
@@ -102,6 +103,13 @@ func (e *Engine) store(
 // to the qualifying question; any other reply alerts the team.
 func (e *Engine) act(ctx context.Context, tx *store.Tx, in inbound) (string, error) {
 	reading := reply.Classify(in.msg.Body, in.contact.OptedOut())
+	stop := followup.StopReplied
+	if reading.Compliance == reply.OptOut {
+		stop = followup.StopOptedOut
+	}
+	if err := e.stopFollowUps(ctx, tx, in.business.ID, in.contact.ID, stop); err != nil {
+		return "", err
+	}
 	switch reading.Compliance {
 	case reply.OptOut:
 		return e.optOut(ctx, tx, in, reading)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/store"
@@ -67,6 +68,9 @@ func (e *Engine) HumanReplied(ctx context.Context, tx *store.Tx, business store.
 		return err
 	}
 	if err := tx.NoteHumanReply(ctx, conv.ID, t, t.Add(time.Duration(business.Settings.ManualPause))); err != nil {
+		return err
+	}
+	if err := e.stopFollowUps(ctx, tx, business.ID, lead, followup.StopManualReply); err != nil {
 		return err
 	}
 	return e.team.Answered(ctx, tx, business.ID, lead)

@@ -153,8 +153,11 @@ func fillConversation(t *testing.T, s *store.Store, b store.BusinessID, c store.
 		if err != nil {
 			return err
 		}
-		_, err = tx.AddAlertDelivery(ctx, store.AlertDelivery{AlertID: alert.ID, Channel: "sms", Target: "+13125550100",
-			Purpose: "alert", Status: "sent", MessageID: m})
+		if _, err = tx.AddAlertDelivery(ctx, store.AlertDelivery{AlertID: alert.ID, Channel: "sms", Target: "+13125550100",
+			Purpose: "alert", Status: "sent", MessageID: m}); err != nil {
+			return err
+		}
+		_, _, err = tx.StartSequence(ctx, b, c, 0, 0, time.Now())
 		return err
 	})
 	if err != nil {

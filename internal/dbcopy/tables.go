@@ -29,6 +29,7 @@ var Tables = []string{
 	"tasks",
 	"alerts",
 	"alert_deliveries",
+	"sequences",
 }
 
 // skipped reports whether a SQLite table is deliberately not copied row by row. Those are

@@ -38,7 +38,7 @@ const (
 	// PollInterval is how often an idle queue looks for due jobs. On SQLite, where there is no
 	// LISTEN/NOTIFY, it bounds the delay of a job nobody else woke the queue for; River adds up
 	// to 10% of jitter.
-	PollInterval = 250 * time.Millisecond
+	PollInterval = 100 * time.Millisecond
 	// PostgresPollInterval is the fallback poll on PostgreSQL, where LISTEN/NOTIFY wakes the
 	// queue as soon as a job commits.
 	PostgresPollInterval = time.Second

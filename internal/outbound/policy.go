@@ -14,6 +14,10 @@ type policy struct {
 	exemptOptOut bool
 	// toStaff texts go to a team member, not a lead: no limits, pauses or reviews apply.
 	toStaff bool
+	// quiet texts wait for the recipient's allowed hours. Instant replies (the text back, keyword
+	// replies) wait only when the business says so.
+	quiet   bool
+	instant bool
 }
 
 // gated reports whether the text waits while a person handles the conversation or reviews the
@@ -23,8 +27,9 @@ func (p policy) gated() bool { return p.automated && !p.compliance && !p.toStaff
 // policies lists every purpose. A purpose missing here is rejected, so that a new feature must
 // decide how its texts are treated.
 var policies = map[store.Purpose]policy{
-	store.PurposeTextBack:      {automated: true},
-	store.PurposeKeywordReply:  {automated: true},
+	store.PurposeTextBack:      {automated: true, instant: true},
+	store.PurposeKeywordReply:  {automated: true, instant: true},
+	store.PurposeFollowUp:      {automated: true, quiet: true},
 	store.PurposeOptOutConfirm: {automated: true, compliance: true, exemptOptOut: true},
 	store.PurposeOptInConfirm:  {automated: true, compliance: true},
 	store.PurposeHelp:          {automated: true, compliance: true, exemptOptOut: true},

@@ -39,6 +39,8 @@ type Contact struct {
 	// LineType is what a number lookup said ("mobile", "landline", ...), when one was made.
 	LineType          string
 	LineTypeCheckedAt time.Time
+	// TimeZone is the contact's own zone when known (IANA name), for quiet hours.
+	TimeZone string
 	// SMSBlocked is why texts to this number cannot be delivered ("landline"), or "" when they can.
 	SMSBlocked     string
 	SMSBlockedAt   time.Time
@@ -142,6 +144,7 @@ func contactFromRow(row dbsqlc.Contact) Contact {
 		ReviewReason:      row.ReviewReason,
 		LineType:          row.LineType,
 		LineTypeCheckedAt: timeOf(row.LineTypeCheckedAt),
+		TimeZone:          row.TimeZone,
 		SMSBlocked:        row.SmsBlocked,
 		SMSBlockedAt:      timeOf(row.SmsBlockedAt),
 		LastTextBackAt:    timeOf(row.LastTextBackAt),

@@ -45,6 +45,7 @@ const (
 	PurposeStaffReply    Purpose = "staff_reply"          // a text a team member wrote
 	PurposeTeamAlert     Purpose = "team_alert"           // an alert texted to a team member
 	PurposeStaffNotice   Purpose = "staff_notice"         // an automatic answer to a team member
+	PurposeFollowUp      Purpose = "follow_up"            // a follow-up after a text back without reply
 )
 
 // Check is one check on the outbound path and its result, kept with the message.

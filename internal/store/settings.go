@@ -30,6 +30,27 @@ type Settings struct {
 	// LookupLineType asks the provider whether a caller's number is a landline before the first
 	// text, where the provider can tell.
 	LookupLineType bool `json:"lookup_line_type"`
+	// FollowUps are the texts sent after a text back that got no reply. A missing list means the
+	// defaults; an empty one sends none.
+	FollowUps []FollowUpStep `json:"follow_ups"`
+	// QuietHours narrows the window in the recipient's local time when automated texts may go;
+	// zero values mean 08:00 to 21:00.
+	QuietHours QuietHours `json:"quiet_hours"`
+}
+
+// FollowUpStep is one follow-up: sent Delay after the missed call, rendered from Template.
+type FollowUpStep struct {
+	Delay    Duration `json:"delay"`
+	Template string   `json:"template"`
+}
+
+// QuietHours is when automated texts may go, in minutes after the recipient's local midnight.
+type QuietHours struct {
+	Start int `json:"start,omitempty"`
+	End   int `json:"end,omitempty"`
+	// InstantReplies applies the window to the text back and keyword replies too. Off by default:
+	// those answer the person's own call or text at once, with the after-hours template at night.
+	InstantReplies bool `json:"instant_replies,omitempty"`
 }
 
 // Qualifier is the question the text back asks and the answers stored on the contact.
@@ -117,6 +138,17 @@ const (
 	DefaultOptInReply  = "You're subscribed again to {business} texts. Reply STOP to opt out."
 )
 
+// DefaultFollowUps are the follow-ups of a business that configured none: one about three hours
+// after the missed call and one a day after it. Each reads well without a booking link.
+func DefaultFollowUps() []FollowUpStep {
+	return []FollowUpStep{
+		{Delay: Duration(3 * time.Hour), Template: "Hi again from {business}. We're sorry we missed you earlier. " +
+			"Reply here with what you need and we'll get back to you.[ Or book a time: {booking_link}]"},
+		{Delay: Duration(24 * time.Hour), Template: "Last note from {business}: if you still need help, just reply " +
+			"to this text.[ You can also book here: {booking_link}]"},
+	}
+}
+
 // DefaultKeywords are the keywords every business has unless it redefines them.
 func DefaultKeywords() []Keyword {
 	return []Keyword{
@@ -142,6 +174,7 @@ func DefaultSettings() Settings {
 		ManualPause:   Duration(12 * time.Hour),
 		Limits:        Limits{PerHour: 5, PerDay: 15},
 		EmailFallback: true,
+		FollowUps:     DefaultFollowUps(),
 	}
 }
 
@@ -160,6 +193,9 @@ func (s Settings) withDefaults() Settings {
 	}
 	if s.Keywords == nil {
 		s.Keywords = d.Keywords
+	}
+	if s.FollowUps == nil {
+		s.FollowUps = d.FollowUps
 	}
 	if s.ManualPause == 0 {
 		s.ManualPause = d.ManualPause

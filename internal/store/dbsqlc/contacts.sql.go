@@ -40,7 +40,7 @@ func (q *Queries) ClaimTextBackWindow(ctx context.Context, arg ClaimTextBackWind
 }
 
 const getContact = `-- name: GetContact :one
-SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at FROM contacts WHERE business_id = $1 AND id = $2
+SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at, time_zone FROM contacts WHERE business_id = $1 AND id = $2
 `
 
 type GetContactParams struct {
@@ -71,12 +71,13 @@ func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (Contact
 		&i.ReviewReason,
 		&i.LineType,
 		&i.LineTypeCheckedAt,
+		&i.TimeZone,
 	)
 	return i, err
 }
 
 const getContactByE164 = `-- name: GetContactByE164 :one
-SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at FROM contacts WHERE business_id = $1 AND e164 = $2
+SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at, time_zone FROM contacts WHERE business_id = $1 AND e164 = $2
 `
 
 type GetContactByE164Params struct {
@@ -107,6 +108,7 @@ func (q *Queries) GetContactByE164(ctx context.Context, arg GetContactByE164Para
 		&i.ReviewReason,
 		&i.LineType,
 		&i.LineTypeCheckedAt,
+		&i.TimeZone,
 	)
 	return i, err
 }
@@ -153,7 +155,7 @@ const upsertContact = `-- name: UpsertContact :one
 INSERT INTO contacts (business_id, e164, created_at, updated_at)
 VALUES ($1, $2, $3, $3)
 ON CONFLICT (business_id, e164) DO UPDATE SET updated_at = contacts.updated_at
-RETURNING id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at
+RETURNING id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at, time_zone
 `
 
 type UpsertContactParams struct {
@@ -185,6 +187,7 @@ func (q *Queries) UpsertContact(ctx context.Context, arg UpsertContactParams) (C
 		&i.ReviewReason,
 		&i.LineType,
 		&i.LineTypeCheckedAt,
+		&i.TimeZone,
 	)
 	return i, err
 }

@@ -27,6 +27,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.addAlertOccurrenceStmt, err = db.PrepareContext(ctx, addAlertOccurrence); err != nil {
 		return nil, fmt.Errorf("error preparing query AddAlertOccurrence: %w", err)
 	}
+	if q.advanceSequenceStmt, err = db.PrepareContext(ctx, advanceSequence); err != nil {
+		return nil, fmt.Errorf("error preparing query AdvanceSequence: %w", err)
+	}
 	if q.claimMessageStmt, err = db.PrepareContext(ctx, claimMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimMessage: %w", err)
 	}
@@ -68,6 +71,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.findSandboxMessageStmt, err = db.PrepareContext(ctx, findSandboxMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query FindSandboxMessage: %w", err)
+	}
+	if q.finishSequenceStmt, err = db.PrepareContext(ctx, finishSequence); err != nil {
+		return nil, fmt.Errorf("error preparing query FinishSequence: %w", err)
 	}
 	if q.getAlertStmt, err = db.PrepareContext(ctx, getAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAlert: %w", err)
@@ -116,6 +122,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getProviderByNameStmt, err = db.PrepareContext(ctx, getProviderByName); err != nil {
 		return nil, fmt.Errorf("error preparing query GetProviderByName: %w", err)
+	}
+	if q.getSequenceStmt, err = db.PrepareContext(ctx, getSequence); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSequence: %w", err)
 	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
@@ -194,6 +203,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listRecentMessagesStmt, err = db.PrepareContext(ctx, listRecentMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListRecentMessages: %w", err)
+	}
+	if q.listSequencesStmt, err = db.PrepareContext(ctx, listSequences); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSequences: %w", err)
 	}
 	if q.listTasksStmt, err = db.PrepareContext(ctx, listTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTasks: %w", err)
@@ -279,6 +291,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setMessageStatusStmt, err = db.PrepareContext(ctx, setMessageStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMessageStatus: %w", err)
 	}
+	if q.startSequenceStmt, err = db.PrepareContext(ctx, startSequence); err != nil {
+		return nil, fmt.Errorf("error preparing query StartSequence: %w", err)
+	}
+	if q.stopSequencesStmt, err = db.PrepareContext(ctx, stopSequences); err != nil {
+		return nil, fmt.Errorf("error preparing query StopSequences: %w", err)
+	}
 	if q.upsertBusinessStmt, err = db.PrepareContext(ctx, upsertBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBusiness: %w", err)
 	}
@@ -299,6 +317,11 @@ func (q *Queries) Close() error {
 	if q.addAlertOccurrenceStmt != nil {
 		if cerr := q.addAlertOccurrenceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing addAlertOccurrenceStmt: %w", cerr)
+		}
+	}
+	if q.advanceSequenceStmt != nil {
+		if cerr := q.advanceSequenceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing advanceSequenceStmt: %w", cerr)
 		}
 	}
 	if q.claimMessageStmt != nil {
@@ -369,6 +392,11 @@ func (q *Queries) Close() error {
 	if q.findSandboxMessageStmt != nil {
 		if cerr := q.findSandboxMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findSandboxMessageStmt: %w", cerr)
+		}
+	}
+	if q.finishSequenceStmt != nil {
+		if cerr := q.finishSequenceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishSequenceStmt: %w", cerr)
 		}
 	}
 	if q.getAlertStmt != nil {
@@ -449,6 +477,11 @@ func (q *Queries) Close() error {
 	if q.getProviderByNameStmt != nil {
 		if cerr := q.getProviderByNameStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getProviderByNameStmt: %w", cerr)
+		}
+	}
+	if q.getSequenceStmt != nil {
+		if cerr := q.getSequenceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSequenceStmt: %w", cerr)
 		}
 	}
 	if q.getWebhookStmt != nil {
@@ -579,6 +612,11 @@ func (q *Queries) Close() error {
 	if q.listRecentMessagesStmt != nil {
 		if cerr := q.listRecentMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listRecentMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listSequencesStmt != nil {
+		if cerr := q.listSequencesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSequencesStmt: %w", cerr)
 		}
 	}
 	if q.listTasksStmt != nil {
@@ -721,6 +759,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setMessageStatusStmt: %w", cerr)
 		}
 	}
+	if q.startSequenceStmt != nil {
+		if cerr := q.startSequenceStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing startSequenceStmt: %w", cerr)
+		}
+	}
+	if q.stopSequencesStmt != nil {
+		if cerr := q.stopSequencesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing stopSequencesStmt: %w", cerr)
+		}
+	}
 	if q.upsertBusinessStmt != nil {
 		if cerr := q.upsertBusinessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertBusinessStmt: %w", cerr)
@@ -781,6 +829,7 @@ type Queries struct {
 	db                                DBTX
 	tx                                *sql.Tx
 	addAlertOccurrenceStmt            *sql.Stmt
+	advanceSequenceStmt               *sql.Stmt
 	claimMessageStmt                  *sql.Stmt
 	claimTextBackWindowStmt           *sql.Stmt
 	completeTaskStmt                  *sql.Stmt
@@ -795,6 +844,7 @@ type Queries struct {
 	escalateAlertStmt                 *sql.Stmt
 	findOpenAlertStmt                 *sql.Stmt
 	findSandboxMessageStmt            *sql.Stmt
+	finishSequenceStmt                *sql.Stmt
 	getAlertStmt                      *sql.Stmt
 	getBusinessStmt                   *sql.Stmt
 	getBusinessBySlugStmt             *sql.Stmt
@@ -811,6 +861,7 @@ type Queries struct {
 	getNumberByWebhookTokenStmt       *sql.Stmt
 	getProviderStmt                   *sql.Stmt
 	getProviderByNameStmt             *sql.Stmt
+	getSequenceStmt                   *sql.Stmt
 	getWebhookStmt                    *sql.Stmt
 	insertAlertStmt                   *sql.Stmt
 	insertAlertDeliveryStmt           *sql.Stmt
@@ -837,6 +888,7 @@ type Queries struct {
 	listRecentCallsStmt               *sql.Stmt
 	listRecentCallsByBusinessStmt     *sql.Stmt
 	listRecentMessagesStmt            *sql.Stmt
+	listSequencesStmt                 *sql.Stmt
 	listTasksStmt                     *sql.Stmt
 	markAlertUpdateSentStmt           *sql.Stmt
 	markMessageFailedStmt             *sql.Stmt
@@ -865,6 +917,8 @@ type Queries struct {
 	setContactTagsStmt                *sql.Stmt
 	setConversationAwaitingStmt       *sql.Stmt
 	setMessageStatusStmt              *sql.Stmt
+	startSequenceStmt                 *sql.Stmt
+	stopSequencesStmt                 *sql.Stmt
 	upsertBusinessStmt                *sql.Stmt
 	upsertContactStmt                 *sql.Stmt
 	upsertNumberStmt                  *sql.Stmt
@@ -876,6 +930,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		db:                                tx,
 		tx:                                tx,
 		addAlertOccurrenceStmt:            q.addAlertOccurrenceStmt,
+		advanceSequenceStmt:               q.advanceSequenceStmt,
 		claimMessageStmt:                  q.claimMessageStmt,
 		claimTextBackWindowStmt:           q.claimTextBackWindowStmt,
 		completeTaskStmt:                  q.completeTaskStmt,
@@ -890,6 +945,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		escalateAlertStmt:                 q.escalateAlertStmt,
 		findOpenAlertStmt:                 q.findOpenAlertStmt,
 		findSandboxMessageStmt:            q.findSandboxMessageStmt,
+		finishSequenceStmt:                q.finishSequenceStmt,
 		getAlertStmt:                      q.getAlertStmt,
 		getBusinessStmt:                   q.getBusinessStmt,
 		getBusinessBySlugStmt:             q.getBusinessBySlugStmt,
@@ -906,6 +962,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getNumberByWebhookTokenStmt:       q.getNumberByWebhookTokenStmt,
 		getProviderStmt:                   q.getProviderStmt,
 		getProviderByNameStmt:             q.getProviderByNameStmt,
+		getSequenceStmt:                   q.getSequenceStmt,
 		getWebhookStmt:                    q.getWebhookStmt,
 		insertAlertStmt:                   q.insertAlertStmt,
 		insertAlertDeliveryStmt:           q.insertAlertDeliveryStmt,
@@ -932,6 +989,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listRecentCallsStmt:               q.listRecentCallsStmt,
 		listRecentCallsByBusinessStmt:     q.listRecentCallsByBusinessStmt,
 		listRecentMessagesStmt:            q.listRecentMessagesStmt,
+		listSequencesStmt:                 q.listSequencesStmt,
 		listTasksStmt:                     q.listTasksStmt,
 		markAlertUpdateSentStmt:           q.markAlertUpdateSentStmt,
 		markMessageFailedStmt:             q.markMessageFailedStmt,
@@ -960,6 +1018,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactTagsStmt:                q.setContactTagsStmt,
 		setConversationAwaitingStmt:       q.setConversationAwaitingStmt,
 		setMessageStatusStmt:              q.setMessageStatusStmt,
+		startSequenceStmt:                 q.startSequenceStmt,
+		stopSequencesStmt:                 q.stopSequencesStmt,
 		upsertBusinessStmt:                q.upsertBusinessStmt,
 		upsertContactStmt:                 q.upsertContactStmt,
 		upsertNumberStmt:                  q.upsertNumberStmt,

@@ -75,7 +75,7 @@ func (q *Queries) ListCallsPage(ctx context.Context, arg ListCallsPageParams) ([
 
 const listContactsPage = `-- name: ListContactsPage :many
 
-SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at FROM contacts
+SELECT id, business_id, e164, first_name, last_name, opted_out_at, sms_blocked, sms_blocked_at, last_text_back_at, created_at, updated_at, kind, email, qualifier, tags, opt_out_source, review_reason, line_type, line_type_checked_at, time_zone FROM contacts
 WHERE business_id = $1 AND id > $2
 ORDER BY id
 LIMIT $3
@@ -118,6 +118,7 @@ func (q *Queries) ListContactsPage(ctx context.Context, arg ListContactsPagePara
 			&i.ReviewReason,
 			&i.LineType,
 			&i.LineTypeCheckedAt,
+			&i.TimeZone,
 		); err != nil {
 			return nil, err
 		}

@@ -112,6 +112,7 @@ type Contact struct {
 	ReviewReason      string
 	LineType          string
 	LineTypeCheckedAt sql.NullTime
+	TimeZone          string
 }
 
 type Conversation struct {
@@ -220,6 +221,21 @@ type SandboxMessage struct {
 	ToNumber   string
 	Body       string
 	CreatedAt  time.Time
+}
+
+type Sequence struct {
+	ID         int64
+	BusinessID int64
+	ContactID  int64
+	CallID     sql.NullInt64
+	NumberID   sql.NullInt64
+	State      string
+	StopReason string
+	StepsSent  int32
+	StartedAt  time.Time
+	EndedAt    sql.NullTime
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 type Task struct {
