@@ -241,9 +241,7 @@ func TestStaffStopNotRelayed(t *testing.T) {
 		result := h.textFrom(staffPhone, "STOP")
 		h.settle()
 		if sent := h.sentTo(caller); len(sent) != 0 {
-			knownBug(t, "conversation.Engine.Inbound relays every text from a team member's phone before reading "+
-				"consent keywords, so the team member's STOP went to the lead as %q (result %q) and their opt-out "+
-				"was not recorded", sent[0].Body, result)
+			t.Errorf("a team member's STOP went to the lead as %q (result %q); it must apply to the team member", sent[0].Body, result)
 		}
 		if c := h.contact(staffPhone); !c.OptedOut() {
 			t.Errorf("team member's STOP applied as %q, want their phone opted out of alert texts", result)
@@ -262,9 +260,7 @@ func TestRelayFromLeadsNumber(t *testing.T) {
 		h.textFrom(staffPhone, "Yes, until 5pm")
 		sent := h.waitSentTo(caller, 1)
 		if sent[0].From != otherNumber {
-			knownBug(t, "conversation.Engine.relay sends the team member's reply from the number the team member "+
-				"texted (team.Service.textStaff always uses the business's first number, %s), not from %s, "+
-				"the number the lead texted", sent[0].From, otherNumber)
+			t.Errorf("the relayed reply came from %s, not from %s, the number the lead texted", sent[0].From, otherNumber)
 		}
 	})
 }

@@ -63,13 +63,6 @@ func eachDatabaseAtOnce(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
 	}
 }
 
-// knownBug skips the rest of the test because of a bug outside this package, so that the suite
-// stays green until the bug is fixed. Delete the call together with the fix.
-func knownBug(t *testing.T, format string, args ...any) {
-	t.Helper()
-	t.Skipf("known bug: "+format, args...)
-}
-
 // conversationOf returns the business's conversation with the contact.
 func (h *harness) conversationOf(c store.Contact) store.Conversation {
 	h.t.Helper()
@@ -520,9 +513,7 @@ func TestProviderOptOut(t *testing.T) {
 		h.missedCall(third, caller)
 		decided := h.waitDecided(third)
 		if decided.TextBackReason == "window" {
-			knownBug(t, "callflow.Processor.textBack claims the text-back window before sending, so a text back "+
-				"the provider rejected (error 21610) still blocks the next one after the caller opts back in: %q",
-				decided.Decision)
+			t.Errorf("a rejected text back kept the next one from going after the caller opted back in: %q", decided.Decision)
 		}
 		if decided.TextBack != store.TextBackQueued {
 			t.Errorf("missed call after opting back in decided %q, want a text back", decided.Decision)

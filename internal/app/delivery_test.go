@@ -175,9 +175,7 @@ func TestCannotTextFallback(t *testing.T) {
 		}
 		for _, mail := range []email{box.to(landlineMail)[0], box.to(notMobileMail)[0]} {
 			if strings.Contains(mail.Body, msgtemplate.OptOutSuffix) {
-				knownBug(t, "conversation.Engine.deliveryError (report 30006) and team.Service.Undeliverable "+
-					"(send error 21614) pass the stored text, with %q appended, to team.Service.CannotText, so the "+
-					"fallback email tells the lead to reply STOP: %q", msgtemplate.OptOutSuffix, mail.Body)
+				t.Errorf("the fallback email carries the SMS line %q: %q", msgtemplate.OptOutSuffix, mail.Body)
 			}
 		}
 	})
@@ -285,8 +283,7 @@ func TestReportBeforeSendAnswer(t *testing.T) {
 		})
 		h.settle()
 		if c := h.contact(caller); c.SMSBlocked == "" {
-			knownBug(t, "conversation.Engine.Status drops a delivery report for a text whose send response is not "+
-				"recorded yet (result %q), so the 30006 error never marks the number", result)
+			t.Errorf("a delivery report that overtook its send was dropped (result %q)", result)
 		}
 	})
 }

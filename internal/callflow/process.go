@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/textback/textback/internal/conversation"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/provider/pbx"
@@ -28,6 +29,12 @@ const (
 
 // errCallNotSeen means an event refers to a call whose first webhook was not applied yet.
 var errCallNotSeen = errors.New("call not recorded yet")
+
+// notSeen reports whether err means the webhook refers to a call or text not recorded yet, which
+// another webhook or a send in flight will record.
+func notSeen(err error) bool {
+	return errors.Is(err, errCallNotSeen) || errors.Is(err, conversation.ErrNotSeen)
+}
 
 // Process applies one stored webhook. It is idempotent: a webhook applied before is skipped, and
 // applying the same event twice changes nothing.
@@ -86,7 +93,7 @@ func (p *Processor) process(ctx context.Context, id store.WebhookID, attempt int
 	err = apply()
 	// In the fast lane, an event about the forwarded leg can overtake the call's first webhook by
 	// a few milliseconds; waiting briefly here saves a retry seconds later.
-	for i := 0; attempt == 0 && i < fastLaneRetries && errors.Is(err, errCallNotSeen); i++ {
+	for i := 0; attempt == 0 && i < fastLaneRetries && notSeen(err); i++ {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -94,11 +101,11 @@ func (p *Processor) process(ctx context.Context, id store.WebhookID, attempt int
 		}
 		err = apply()
 	}
-	if errors.Is(err, errCallNotSeen) {
+	if notSeen(err) {
 		if attempt < orphanAttempts {
 			return err
 		}
-		return p.setAside(ctx, w, "no call "+ev.CallID+" was ever recorded")
+		return p.setAside(ctx, w, "it refers to a call or text textback never recorded: "+err.Error())
 	}
 	if err != nil {
 		return fmt.Errorf("apply webhook %d (%s): %w", w.ID, ev.Key, err)

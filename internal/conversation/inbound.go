@@ -73,7 +73,10 @@ func (e *Engine) Inbound(ctx context.Context, tx *store.Tx, w store.Webhook, ev 
 	e.log.Info("text received", slog.Int64("business_id", int64(business.ID)), slog.Int64("contact_id", int64(contact.ID)),
 		slog.Int64("message_id", int64(msg.ID)), slog.String("message_sid", ev.MessageID))
 	if _, _, isStaff := business.Settings.StaffByPhone(contact.E164); isStaff {
-		return e.relay(ctx, tx, in)
+		// A team member's consent words apply to themselves; anything else goes to their lead.
+		if reply.Classify(in.msg.Body, contact.OptedOut()).Compliance == reply.None {
+			return e.relay(ctx, tx, in)
+		}
 	}
 	return e.act(ctx, tx, in)
 }

@@ -40,8 +40,15 @@ func (e *Engine) relay(ctx context.Context, tx *store.Tx, in inbound) (string, e
 	if err != nil {
 		return "", err
 	}
+	// The reply goes out from the number the lead last used, so their thread stays in one place.
+	from := in.number.ID
+	if n, err := tx.LatestNumberOfContact(ctx, in.business.ID, lead.ID); err == nil {
+		from = n
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
 	m, err := e.sender.Queue(ctx, tx, outbound.Request{
-		BusinessID: in.business.ID, ContactID: lead.ID, NumberID: in.number.ID, Body: in.msg.Body,
+		BusinessID: in.business.ID, ContactID: lead.ID, NumberID: from, Body: in.msg.Body,
 		Purpose: store.PurposeStaffReply, SentBy: "staff " + staff.Name,
 		Details:        store.MessageDetails{Trigger: fmt.Sprintf("reply by %s to alert %d", staff.Name, alert.ID)},
 		IdempotencyKey: fmt.Sprintf("relay:%d", in.msg.ID),
@@ -49,14 +56,19 @@ func (e *Engine) relay(ctx context.Context, tx *store.Tx, in inbound) (string, e
 	if err != nil {
 		return "", err
 	}
+	if m.Status == store.StatusHeld {
+		// The team member tried to answer, so the alert is handled; but nothing reached the lead,
+		// so automation does not pause for it.
+		if err := e.team.Answered(ctx, tx, in.business.ID, lead.ID); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("relayed to %s but held: %s", phone.Format(lead.E164, in.business.Region), m.HoldReason), nil
+	}
 	if err := e.HumanReplied(ctx, tx, in.business, lead.ID, in.msg.CreatedAt); err != nil {
 		return "", err
 	}
 	e.log.Info("team member's reply relayed", slog.Int64("business_id", int64(in.business.ID)),
 		slog.Int64("contact_id", int64(lead.ID)), slog.Int64("message_id", int64(m.ID)))
-	if m.Status == store.StatusHeld {
-		return fmt.Sprintf("relayed to %s but held: %s", phone.Format(lead.E164, in.business.Region), m.HoldReason), nil
-	}
 	return "relayed to " + phone.Format(lead.E164, in.business.Region), nil
 }
 

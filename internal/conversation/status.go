@@ -14,6 +14,11 @@ import (
 	"github.com/textback/textback/internal/team"
 )
 
+// ErrNotSeen means a delivery report names a text that is not recorded as sent (yet). The webhook's
+// job retries it for a while, then sets it aside: the report may be about a text another system
+// sent from the same number.
+var ErrNotSeen = errors.New("text not recorded as sent yet")
+
 // deliveryStatuses maps providers' delivery statuses to textback's, with a rank: a report never
 // moves a text back to a lower rank, so a late "sent" after "delivered" changes nothing, and the
 // first final status stays. Statuses below "sent" describe the provider's own queue and are only
@@ -44,7 +49,8 @@ func rankOf(s store.MessageStatus) int {
 func (e *Engine) Status(ctx context.Context, tx *store.Tx, w store.Webhook, ev provider.Event) (string, error) {
 	msg, err := tx.GetMessageByProviderID(ctx, w.ProviderID, ev.MessageID)
 	if errors.Is(err, store.ErrNotFound) {
-		return "no text " + ev.MessageID + " was sent by textback", nil
+		// A report can overtake the provider's answer to the send that recorded the text's id.
+		return "", fmt.Errorf("delivery report for %s: %w", ev.MessageID, ErrNotSeen)
 	}
 	if err != nil {
 		return "", err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/textback/textback/internal/deliverylog"
 	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/quiet"
 	"github.com/textback/textback/internal/store"
 )
 
@@ -87,6 +88,11 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 		log.Info("text held at send time", slog.String("reason", failed.Detail))
 		return s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", failed.Detail)
 	}
+	if wait, done, err := s.quietHours(ctx, log, pol, msg, contact); err != nil || done {
+		return err
+	} else if wait > 0 {
+		return river.JobSnooze(wait)
+	}
 	number, err := s.dir.Number(ctx, s.store, msg.NumberID)
 	if err != nil {
 		return s.requeue(ctx, msg, "", err)
@@ -162,6 +168,12 @@ func (s *Sender) sendFailed(ctx context.Context, log *slog.Logger, msg store.Mes
 		}
 		if err := s.applyRecipientState(ctx, msg, sendErr); err != nil {
 			return err
+		}
+		if msg.Purpose == store.PurposeTextBack {
+			// The text back never reached the caller, so it must not keep the next one from going.
+			if err := s.store.ReleaseTextBackWindow(ctx, msg.BusinessID, msg.ContactID); err != nil {
+				return err
+			}
 		}
 		if sendErr.Recipient == provider.RecipientOptedOut {
 			log.Info("text rejected: recipient opted out at the provider")
@@ -256,4 +268,49 @@ func (s *Sender) requeue(ctx context.Context, msg store.Message, code string, ca
 		return errors.Join(cause, err)
 	}
 	return cause
+}
+
+// quietHours checks, just before sending, whether the recipient's local time allows the text. When
+// it does not, the message goes back to the queue with the reason and quietHours returns how long
+// to wait; a recipient with no allowed moment at all is held for a person to fix, and done is
+// true.
+func (s *Sender) quietHours(
+	ctx context.Context, log *slog.Logger, pol policy, msg store.Message, contact store.Contact,
+) (wait time.Duration, done bool, err error) {
+	if !pol.gated() && !pol.quiet {
+		return 0, false, nil
+	}
+	business, err := s.dir.Business(ctx, s.store, msg.BusinessID)
+	if err != nil {
+		return 0, false, err
+	}
+	qh := business.Settings.QuietHours
+	if !pol.quiet && !(pol.instant && qh.InstantReplies) {
+		return 0, false, nil
+	}
+	now := s.clock()
+	sent, err := s.store.RecentAutomatedSent(ctx, msg.BusinessID, msg.ContactID, now.Add(-24*time.Hour), msg.ID)
+	if err != nil {
+		return 0, false, err
+	}
+	var oldest time.Time
+	if len(sent) > 0 {
+		oldest = sent[0]
+	}
+	d := quiet.Check(now,
+		quiet.Recipient{E164: contact.E164, TimeZone: contact.TimeZone, Fallback: business.TimeZone},
+		quiet.Policy{Business: quiet.Window{Start: qh.Start, End: qh.End}}, len(sent), oldest)
+	if d.Allowed {
+		return 0, false, nil
+	}
+	reason := "quiet hours: " + d.Reason
+	if d.Next.IsZero() {
+		log.Warn("text held: no allowed time for the recipient", slog.String("reason", d.Reason))
+		return 0, true, s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", reason)
+	}
+	if err := s.store.MarkMessageQueued(ctx, msg.ID, "quiet_hours", reason); err != nil {
+		return 0, false, err
+	}
+	log.Info("text waits for quiet hours to end", slog.Time("until", d.Next), slog.String("state", d.State))
+	return max(d.Next.Sub(now), time.Second), false, nil
 }

@@ -103,11 +103,27 @@ func (o ops) ClaimTextBackWindow(
 
 // SetContactOptedOut records that the contact asked not to be texted. An earlier opt-out time is kept.
 func (o ops) SetContactOptedOut(ctx context.Context, business BusinessID, id ContactID, at time.Time) error {
+	return o.OptOutContact(ctx, business, id, "", at)
+}
+
+// OptOutContact records that the contact asked not to be texted, and what said so (the keyword
+// they sent, or a provider's error code), in one statement. An earlier opt-out keeps its time and
+// source.
+func (o ops) OptOutContact(ctx context.Context, business BusinessID, id ContactID, source string, at time.Time) error {
 	err := o.q.SetContactOptedOut(ctx, dbsqlc.SetContactOptedOutParams{
-		BusinessID: int64(business), ID: int64(id), OptedOutAt: nullTime(at),
+		BusinessID: int64(business), ID: int64(id), At: nullTime(at), Source: source,
 	})
 	if err != nil {
 		return fmt.Errorf("opt out contact %d: %w", id, err)
+	}
+	return nil
+}
+
+// ReleaseTextBackWindow forgets the contact's last text back, which never reached them.
+func (o ops) ReleaseTextBackWindow(ctx context.Context, business BusinessID, id ContactID) error {
+	err := o.q.ReleaseTextBackWindow(ctx, dbsqlc.ReleaseTextBackWindowParams{BusinessID: int64(business), ID: int64(id), UpdatedAt: o.Now()})
+	if err != nil {
+		return fmt.Errorf("release text-back window of contact %d: %w", id, err)
 	}
 	return nil
 }

@@ -105,28 +105,6 @@ func (o ops) SetContactOptedIn(ctx context.Context, business BusinessID, id Cont
 	return nil
 }
 
-// OptOutContact records that the contact asked not to be texted, and what said so. An earlier
-// opt-out keeps its time and source.
-func (o ops) OptOutContact(ctx context.Context, business BusinessID, id ContactID, source string, at time.Time) error {
-	c, err := o.GetContact(ctx, business, id)
-	if err != nil {
-		return err
-	}
-	if c.OptedOut() {
-		return nil
-	}
-	if err := o.SetContactOptedOut(ctx, business, id, at); err != nil {
-		return err
-	}
-	err = o.q.SetContactOptOutSource(ctx, dbsqlc.SetContactOptOutSourceParams{
-		BusinessID: int64(business), ID: int64(id), OptOutSource: source, UpdatedAt: o.Now(),
-	})
-	if err != nil {
-		return fmt.Errorf("record opt-out source of contact %d: %w", id, err)
-	}
-	return nil
-}
-
 // SetContactReview holds automation for the contact until a person clears reason ("" clears it).
 func (o ops) SetContactReview(ctx context.Context, business BusinessID, id ContactID, reason string) error {
 	err := o.q.SetContactReview(ctx, dbsqlc.SetContactReviewParams{BusinessID: int64(business), ID: int64(id), ReviewReason: reason, UpdatedAt: o.Now()})
@@ -212,4 +190,14 @@ func conversationFromRow(row dbsqlc.Conversation) Conversation {
 		CreatedAt:             row.CreatedAt.UTC(),
 		UpdatedAt:             row.UpdatedAt.UTC(),
 	}
+}
+
+// LatestNumberOfContact returns the business number of the newest text to or from a contact, or
+// an error wrapping ErrNotFound when they have none.
+func (o ops) LatestNumberOfContact(ctx context.Context, business BusinessID, contact ContactID) (NumberID, error) {
+	id, err := o.q.LatestNumberOfContact(ctx, dbsqlc.LatestNumberOfContactParams{BusinessID: int64(business), ContactID: nullInt(int64(contact))})
+	if err != nil {
+		return 0, notFound(err, "find the number of contact %d", contact)
+	}
+	return NumberID(id.Int64), nil
 }

@@ -300,3 +300,20 @@ func (o ops) CountOutbound(
 	}
 	return OutboundCounts{Reached: int(row.Reached), LastHour: int(row.LastHour), LastDay: int(row.LastDay)}, nil
 }
+
+// RecentAutomatedSent returns when the automated texts that went to a contact at or after since
+// were created, oldest first, leaving out the text exclude (the one about to be sent). It returns
+// at most 100.
+func (o ops) RecentAutomatedSent(ctx context.Context, business BusinessID, contact ContactID, since time.Time, exclude MessageID) ([]time.Time, error) {
+	rows, err := o.q.RecentAutomatedSent(ctx, dbsqlc.RecentAutomatedSentParams{
+		BusinessID: int64(business), ContactID: nullInt(int64(contact)), Since: ts(since), ExcludeID: int64(exclude),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list recent texts to contact %d: %w", contact, err)
+	}
+	out := make([]time.Time, len(rows))
+	for i, t := range rows {
+		out[i] = t.UTC()
+	}
+	return out, nil
+}

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/textback/textback/internal/msgtemplate"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/store"
 )
@@ -36,6 +38,8 @@ func (s *Service) CannotText(
 	}); err != nil {
 		return err
 	}
+	// The text's opt-out line is about texts; an email needs none of it.
+	nextStep = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(nextStep), msgtemplate.OptOutSuffix))
 	if contact.Email == "" || !business.Settings.EmailFallback || s.mailer == nil || nextStep == "" {
 		return nil
 	}

@@ -113,19 +113,43 @@ func (q *Queries) GetContactByE164(ctx context.Context, arg GetContactByE164Para
 	return i, err
 }
 
+const releaseTextBackWindow = `-- name: ReleaseTextBackWindow :exec
+UPDATE contacts SET last_text_back_at = NULL, updated_at = $3 WHERE business_id = $1 AND id = $2
+`
+
+type ReleaseTextBackWindowParams struct {
+	BusinessID int64
+	ID         int64
+	UpdatedAt  time.Time
+}
+
+// Forgets the last text back, when it never reached the contact, so that the next missed call
+// is texted back again.
+func (q *Queries) ReleaseTextBackWindow(ctx context.Context, arg ReleaseTextBackWindowParams) error {
+	_, err := q.exec(ctx, q.releaseTextBackWindowStmt, releaseTextBackWindow, arg.BusinessID, arg.ID, arg.UpdatedAt)
+	return err
+}
+
 const setContactOptedOut = `-- name: SetContactOptedOut :exec
-UPDATE contacts SET opted_out_at = $3, updated_at = $3
-WHERE business_id = $1 AND id = $2 AND opted_out_at IS NULL
+UPDATE contacts SET opted_out_at = $1, opt_out_source = $2, updated_at = $1
+WHERE business_id = $3 AND id = $4 AND opted_out_at IS NULL
 `
 
 type SetContactOptedOutParams struct {
+	At         sql.NullTime
+	Source     string
 	BusinessID int64
 	ID         int64
-	OptedOutAt sql.NullTime
 }
 
+// Opts a contact out with what said so, in one statement; an earlier opt-out is kept as it was.
 func (q *Queries) SetContactOptedOut(ctx context.Context, arg SetContactOptedOutParams) error {
-	_, err := q.exec(ctx, q.setContactOptedOutStmt, setContactOptedOut, arg.BusinessID, arg.ID, arg.OptedOutAt)
+	_, err := q.exec(ctx, q.setContactOptedOutStmt, setContactOptedOut,
+		arg.At,
+		arg.Source,
+		arg.BusinessID,
+		arg.ID,
+	)
 	return err
 }
 

@@ -141,6 +141,26 @@ func (q *Queries) InsertMessageEvent(ctx context.Context, arg InsertMessageEvent
 	return err
 }
 
+const latestNumberOfContact = `-- name: LatestNumberOfContact :one
+SELECT number_id FROM messages
+WHERE business_id = $1 AND contact_id = $2 AND number_id IS NOT NULL
+ORDER BY id DESC LIMIT 1
+`
+
+type LatestNumberOfContactParams struct {
+	BusinessID int64
+	ContactID  sql.NullInt64
+}
+
+// Returns the business number of the newest text to or from a contact, which a relayed reply is
+// sent from.
+func (q *Queries) LatestNumberOfContact(ctx context.Context, arg LatestNumberOfContactParams) (sql.NullInt64, error) {
+	row := q.queryRow(ctx, q.latestNumberOfContactStmt, latestNumberOfContact, arg.BusinessID, arg.ContactID)
+	var number_id sql.NullInt64
+	err := row.Scan(&number_id)
+	return number_id, err
+}
+
 const listConversationMessages = `-- name: ListConversationMessages :many
 SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by FROM messages WHERE conversation_id = $1 ORDER BY id
 `

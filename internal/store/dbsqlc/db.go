@@ -156,6 +156,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
 	}
+	if q.latestNumberOfContactStmt, err = db.PrepareContext(ctx, latestNumberOfContact); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestNumberOfContact: %w", err)
+	}
 	if q.latestSMSAlertToStmt, err = db.PrepareContext(ctx, latestSMSAlertTo); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestSMSAlertTo: %w", err)
 	}
@@ -233,6 +236,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.noteOutboundStmt, err = db.PrepareContext(ctx, noteOutbound); err != nil {
 		return nil, fmt.Errorf("error preparing query NoteOutbound: %w", err)
+	}
+	if q.recentAutomatedSentStmt, err = db.PrepareContext(ctx, recentAutomatedSent); err != nil {
+		return nil, fmt.Errorf("error preparing query RecentAutomatedSent: %w", err)
+	}
+	if q.releaseTextBackWindowStmt, err = db.PrepareContext(ctx, releaseTextBackWindow); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseTextBackWindow: %w", err)
 	}
 	if q.resolveContactAlertsStmt, err = db.PrepareContext(ctx, resolveContactAlerts); err != nil {
 		return nil, fmt.Errorf("error preparing query ResolveContactAlerts: %w", err)
@@ -534,6 +543,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertWebhookStmt: %w", cerr)
 		}
 	}
+	if q.latestNumberOfContactStmt != nil {
+		if cerr := q.latestNumberOfContactStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestNumberOfContactStmt: %w", cerr)
+		}
+	}
 	if q.latestSMSAlertToStmt != nil {
 		if cerr := q.latestSMSAlertToStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing latestSMSAlertToStmt: %w", cerr)
@@ -662,6 +676,16 @@ func (q *Queries) Close() error {
 	if q.noteOutboundStmt != nil {
 		if cerr := q.noteOutboundStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing noteOutboundStmt: %w", cerr)
+		}
+	}
+	if q.recentAutomatedSentStmt != nil {
+		if cerr := q.recentAutomatedSentStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recentAutomatedSentStmt: %w", cerr)
+		}
+	}
+	if q.releaseTextBackWindowStmt != nil {
+		if cerr := q.releaseTextBackWindowStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseTextBackWindowStmt: %w", cerr)
 		}
 	}
 	if q.resolveContactAlertsStmt != nil {
@@ -872,6 +896,7 @@ type Queries struct {
 	insertSandboxMessageStmt          *sql.Stmt
 	insertTaskStmt                    *sql.Stmt
 	insertWebhookStmt                 *sql.Stmt
+	latestNumberOfContactStmt         *sql.Stmt
 	latestSMSAlertToStmt              *sql.Stmt
 	listAlertDeliveriesStmt           *sql.Stmt
 	listAlertsStmt                    *sql.Stmt
@@ -898,6 +923,8 @@ type Queries struct {
 	noteHumanReplyStmt                *sql.Stmt
 	noteInboundStmt                   *sql.Stmt
 	noteOutboundStmt                  *sql.Stmt
+	recentAutomatedSentStmt           *sql.Stmt
+	releaseTextBackWindowStmt         *sql.Stmt
 	resolveContactAlertsStmt          *sql.Stmt
 	setAlertDeliveryStatusStmt        *sql.Stmt
 	setCallAnsweredByStmt             *sql.Stmt
@@ -973,6 +1000,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertSandboxMessageStmt:          q.insertSandboxMessageStmt,
 		insertTaskStmt:                    q.insertTaskStmt,
 		insertWebhookStmt:                 q.insertWebhookStmt,
+		latestNumberOfContactStmt:         q.latestNumberOfContactStmt,
 		latestSMSAlertToStmt:              q.latestSMSAlertToStmt,
 		listAlertDeliveriesStmt:           q.listAlertDeliveriesStmt,
 		listAlertsStmt:                    q.listAlertsStmt,
@@ -999,6 +1027,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		noteHumanReplyStmt:                q.noteHumanReplyStmt,
 		noteInboundStmt:                   q.noteInboundStmt,
 		noteOutboundStmt:                  q.noteOutboundStmt,
+		recentAutomatedSentStmt:           q.recentAutomatedSentStmt,
+		releaseTextBackWindowStmt:         q.releaseTextBackWindowStmt,
 		resolveContactAlertsStmt:          q.resolveContactAlertsStmt,
 		setAlertDeliveryStatusStmt:        q.setAlertDeliveryStatusStmt,
 		setCallAnsweredByStmt:             q.setCallAnsweredByStmt,

@@ -469,3 +469,49 @@ func (q *Queries) MarkMessageSent(ctx context.Context, arg MarkMessageSentParams
 	)
 	return err
 }
+
+const recentAutomatedSent = `-- name: RecentAutomatedSent :many
+SELECT created_at FROM messages
+WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound'
+  AND automated AND status IN ('sending', 'sent', 'delivered', 'undelivered')
+  AND created_at >= $3 AND id <> $4
+ORDER BY created_at
+LIMIT 100
+`
+
+type RecentAutomatedSentParams struct {
+	BusinessID int64
+	ContactID  sql.NullInt64
+	Since      time.Time
+	ExcludeID  int64
+}
+
+// Lists when the automated texts that went to a contact at or after since were created, oldest
+// first, leaving out the text with id exclude_id. State rules cap these per 24 hours.
+func (q *Queries) RecentAutomatedSent(ctx context.Context, arg RecentAutomatedSentParams) ([]time.Time, error) {
+	rows, err := q.query(ctx, q.recentAutomatedSentStmt, recentAutomatedSent,
+		arg.BusinessID,
+		arg.ContactID,
+		arg.Since,
+		arg.ExcludeID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []time.Time{}
+	for rows.Next() {
+		var created_at time.Time
+		if err := rows.Scan(&created_at); err != nil {
+			return nil, err
+		}
+		items = append(items, created_at)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

@@ -18,8 +18,14 @@ WHERE business_id = sqlc.arg(business_id) AND id = sqlc.arg(id)
   AND (last_text_back_at IS NULL OR last_text_back_at <= sqlc.arg(cutoff));
 
 -- name: SetContactOptedOut :exec
-UPDATE contacts SET opted_out_at = $3, updated_at = $3
-WHERE business_id = $1 AND id = $2 AND opted_out_at IS NULL;
+-- Opts a contact out with what said so, in one statement; an earlier opt-out is kept as it was.
+UPDATE contacts SET opted_out_at = sqlc.arg(at), opt_out_source = sqlc.arg(source), updated_at = sqlc.arg(at)
+WHERE business_id = sqlc.arg(business_id) AND id = sqlc.arg(id) AND opted_out_at IS NULL;
+
+-- name: ReleaseTextBackWindow :exec
+-- Forgets the last text back, when it never reached the contact, so that the next missed call
+-- is texted back again.
+UPDATE contacts SET last_text_back_at = NULL, updated_at = $3 WHERE business_id = $1 AND id = $2;
 
 -- name: SetContactSMSBlocked :exec
 UPDATE contacts SET sms_blocked = $3, sms_blocked_at = $4, updated_at = $4

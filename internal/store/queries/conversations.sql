@@ -62,3 +62,10 @@ SELECT * FROM message_events WHERE message_id = $1 ORDER BY id;
 
 -- name: ListConversationMessages :many
 SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id;
+
+-- name: LatestNumberOfContact :one
+-- Returns the business number of the newest text to or from a contact, which a relayed reply is
+-- sent from.
+SELECT number_id FROM messages
+WHERE business_id = $1 AND contact_id = $2 AND number_id IS NOT NULL
+ORDER BY id DESC LIMIT 1;

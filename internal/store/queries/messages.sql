@@ -52,3 +52,13 @@ SELECT
     CAST(coalesce(sum(CASE WHEN automated AND created_at >= sqlc.arg(day_start) THEN 1 ELSE 0 END), 0) AS BIGINT) AS last_day
 FROM messages
 WHERE business_id = $1 AND contact_id = $2 AND direction = 'outbound' AND status <> 'held';
+
+-- name: RecentAutomatedSent :many
+-- Lists when the automated texts that went to a contact at or after since were created, oldest
+-- first, leaving out the text with id exclude_id. State rules cap these per 24 hours.
+SELECT created_at FROM messages
+WHERE business_id = sqlc.arg(business_id) AND contact_id = sqlc.arg(contact_id) AND direction = 'outbound'
+  AND automated AND status IN ('sending', 'sent', 'delivered', 'undelivered')
+  AND created_at >= sqlc.arg(since) AND id <> sqlc.arg(exclude_id)
+ORDER BY created_at
+LIMIT 100;
