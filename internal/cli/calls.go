@@ -35,7 +35,7 @@ func runCalls(ctx context.Context, args []string, streams IO) error {
 	var business store.BusinessID
 	zones := map[store.BusinessID]*time.Location{}
 	if *slug != "" {
-		b, err := s.GetBusinessBySlug(ctx, *slug)
+		b, err := businessBySlug(ctx, s, *slug)
 		if err != nil {
 			return err
 		}

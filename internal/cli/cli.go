@@ -27,12 +27,13 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"serve":    {"run the server (webhooks, jobs, health check)", runServe},
-	"apply":    {"load businesses, numbers and providers from a textback.yaml file", runApply},
-	"migrate":  {"create or upgrade the database schema and exit", runMigrate},
-	"calls":    {"list recent calls with their decisions", runCalls},
-	"tasks":    {"list call-back tasks, or mark one done", runTasks},
-	"simulate": {"send provider-shaped webhooks to a running server (simulate call)", runSimulate},
+	"serve":     {"run the server (webhooks, jobs, health check)", runServe},
+	"apply":     {"load businesses, numbers and providers from a textback.yaml file", runApply},
+	"migrate":   {"create or upgrade the database schema and exit", runMigrate},
+	"calls":     {"list recent calls with their decisions", runCalls},
+	"tasks":     {"list call-back tasks, or mark one done", runTasks},
+	"followups": {"stop a contact's follow-ups (followups stop)", runFollowUps},
+	"simulate":  {"send provider-shaped webhooks to a running server (simulate call)", runSimulate},
 	"migrate-db": {
 		"copy a SQLite installation into an empty PostgreSQL database (stop textback first)", runMigrateDB,
 	},
@@ -80,7 +81,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", name, commands[name].summary)
+		fmt.Fprintf(w, "  %-11s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run textback <command> -h for its flags.")

@@ -252,3 +252,71 @@ func TestForgetCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestFollowUpsStopCommand(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			db := seedDatabase(t, d)
+			ctx := context.Background()
+			s := storetest.OpenWith(t, db, store.Options{})
+			b, err := s.GetBusinessBySlug(ctx, "acme")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := s.GetContactByE164(ctx, b.ID, "+12025550143")
+			if err != nil {
+				t.Fatal(err)
+			}
+			seq, started, err := s.StartSequence(ctx, b.ID, c.ID, 0, 0, time.Now())
+			if err != nil || !started {
+				t.Fatalf("start sequence: started %v, err %v", started, err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			tests := []struct {
+				name   string
+				args   []string
+				stderr string
+			}{
+				{"no number", []string{"--business", "acme"}, "missing --business or --number"},
+				{"unknown business", []string{"--business", "nobody", "--number", "+12025550143"}, `unknown business "nobody"`},
+				{"invalid number", []string{"--business", "acme", "--number", "12"}, "invalid --number"},
+				{"unknown contact", []string{"--business", "acme", "--number", "+12025550150"}, "contact +12025550150 not found in business acme"},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					code, _, stderr := run(t, append([]string{"followups", "stop", "--db", db}, tt.args...)...)
+					if code != 1 {
+						t.Errorf("exit code %d, want 1", code)
+					}
+					if !strings.Contains(stderr, tt.stderr) {
+						t.Errorf("stderr does not contain %q:\n%s", tt.stderr, stderr)
+					}
+				})
+			}
+			if code, _, stderr := run(t, "followups", "--db", db); code != 2 || !strings.Contains(stderr, "followups stop") {
+				t.Errorf("no subcommand: exit code %d, stderr %q", code, stderr)
+			}
+
+			code, stdout, stderr := run(t, "followups", "stop", "--db", db, "--business", "acme", "--number", "(202) 555-0143")
+			if code != 0 || !strings.Contains(stdout, "follow-ups to +12025550143 stopped") {
+				t.Fatalf("stop: exit code %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+			code, stdout, _ = run(t, "followups", "stop", "--db", db, "--business", "acme", "--number", "+12025550143")
+			if code != 0 || !strings.Contains(stdout, "had no follow-ups running") {
+				t.Errorf("second stop: exit code %d, stdout %q", code, stdout)
+			}
+
+			s = storetest.OpenWith(t, db, store.Options{})
+			got, err := s.GetSequence(ctx, seq.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.State != store.SequenceStopped {
+				t.Errorf("sequence state %q, want %q", got.State, store.SequenceStopped)
+			}
+		})
+	}
+}

@@ -35,10 +35,7 @@ func runExport(ctx context.Context, args []string, streams IO) error {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.GetBusinessBySlug(ctx, *slug); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("unknown business %q: no business has that slug", *slug)
-		}
+	if _, err := businessBySlug(ctx, s, *slug); err != nil {
 		return err
 	}
 

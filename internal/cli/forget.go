@@ -33,10 +33,7 @@ func runForget(ctx context.Context, args []string, streams IO) error {
 		return err
 	}
 	defer s.Close()
-	b, err := s.GetBusinessBySlug(ctx, *slug)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("unknown business %q: no business has that slug", *slug)
-	}
+	b, err := businessBySlug(ctx, s, *slug)
 	if err != nil {
 		return err
 	}

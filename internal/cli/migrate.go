@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/textback/textback/internal/app"
@@ -56,4 +57,14 @@ func open(ctx context.Context, cfg config.Config, streams IO, mustExist bool) (*
 		return nil, err
 	}
 	return s, nil
+}
+
+// businessBySlug returns the business --business names, with an error that says so when no
+// business has that slug.
+func businessBySlug(ctx context.Context, s *store.Store, slug string) (store.Business, error) {
+	b, err := s.GetBusinessBySlug(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Business{}, fmt.Errorf("unknown business %q: no business has that slug", slug)
+	}
+	return b, err
 }

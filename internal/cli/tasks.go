@@ -45,7 +45,7 @@ func runTasks(ctx context.Context, args []string, streams IO) error {
 	defer s.Close()
 	var business store.Business
 	if *slug != "" {
-		if business, err = s.GetBusinessBySlug(ctx, *slug); err != nil {
+		if business, err = businessBySlug(ctx, s, *slug); err != nil {
 			return err
 		}
 	}
