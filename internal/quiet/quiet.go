@@ -3,10 +3,10 @@ package quiet
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/textback/textback/internal/phone"
+	"github.com/textback/textback/internal/tz"
 )
 
 // SearchLimit is how far after now Check looks for the next allowed moment. Eight days cover a whole week
@@ -170,23 +170,15 @@ func zoneNames(locations []*time.Location) []string {
 	return names
 }
 
-// loadedZones caches the locations that loadZone found, keyed by name, because time.LoadLocation reads and
-// parses the zone file on every call.
-var loadedZones sync.Map
-
 // loadZone returns the location named name, or nil when name is empty, "Local" or not a known IANA zone.
 func loadZone(name string) *time.Location {
 	if name == "" || name == "Local" {
 		return nil
 	}
-	if loc, ok := loadedZones.Load(name); ok {
-		return loc.(*time.Location)
-	}
-	loc, err := time.LoadLocation(name)
+	loc, err := tz.Load(name)
 	if err != nil {
 		return nil
 	}
-	loadedZones.Store(name, loc)
 	return loc
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/textback/textback/internal/hours"
 	"github.com/textback/textback/internal/store/dbsqlc"
+	"github.com/textback/textback/internal/tz"
 )
 
 // Business is one tenant: a company with its numbers, hours and text-back settings.
@@ -43,7 +44,7 @@ type TextBackSettings struct {
 // Location returns the business's time zone. A zone that no longer loads falls back to UTC; the
 // configuration loader rejects unknown zones, so this only happens when the zone database changes.
 func (b Business) Location() *time.Location {
-	loc, err := time.LoadLocation(b.TimeZone)
+	loc, err := tz.Load(b.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
