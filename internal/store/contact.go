@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/textback/textback/internal/store/dbsqlc"
+	"github.com/textback/textback/internal/tz"
 )
 
 // ContactKind says who a contact is to the business.
@@ -141,6 +142,23 @@ func (o ops) SetContactSMSBlocked(
 	})
 	if err != nil {
 		return fmt.Errorf("set sms block of contact %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetContactTimeZone records the contact's own IANA zone, which quiet hours use before any zone
+// guessed from the number; zone "" clears it.
+func (o ops) SetContactTimeZone(ctx context.Context, business BusinessID, id ContactID, zone string) error {
+	if zone != "" {
+		if _, err := tz.Load(zone); err != nil {
+			return fmt.Errorf("invalid time zone %q for contact %d: use an IANA name such as America/Chicago", zone, id)
+		}
+	}
+	err := o.q.SetContactTimeZone(ctx, dbsqlc.SetContactTimeZoneParams{
+		BusinessID: int64(business), ID: int64(id), TimeZone: zone, UpdatedAt: o.Now(),
+	})
+	if err != nil {
+		return fmt.Errorf("set time zone of contact %d: %w", id, err)
 	}
 	return nil
 }

@@ -337,3 +337,38 @@ func TestCredentialsRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+func TestSetContactTimeZone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, b, _ := seed(t, s)
+		c, err := s.UpsertContact(ctx, b.ID, "+12025550143")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetContactTimeZone(ctx, b.ID, c.ID, "America/Denver"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetContact(ctx, b.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.TimeZone != "America/Denver" {
+			t.Errorf("time zone %q, want America/Denver", got.TimeZone)
+		}
+
+		if err := s.SetContactTimeZone(ctx, b.ID, c.ID, "Mountain Time"); err == nil {
+			t.Error("zone \"Mountain Time\" was accepted, want an invalid time zone error")
+		}
+		if err := s.SetContactTimeZone(ctx, b.ID, c.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		got, err = s.GetContact(ctx, b.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.TimeZone != "" {
+			t.Errorf("time zone %q after clearing, want empty", got.TimeZone)
+		}
+	})
+}

@@ -175,6 +175,28 @@ func (q *Queries) SetContactSMSBlocked(ctx context.Context, arg SetContactSMSBlo
 	return err
 }
 
+const setContactTimeZone = `-- name: SetContactTimeZone :exec
+UPDATE contacts SET time_zone = $3, updated_at = $4
+WHERE business_id = $1 AND id = $2
+`
+
+type SetContactTimeZoneParams struct {
+	BusinessID int64
+	ID         int64
+	TimeZone   string
+	UpdatedAt  time.Time
+}
+
+func (q *Queries) SetContactTimeZone(ctx context.Context, arg SetContactTimeZoneParams) error {
+	_, err := q.exec(ctx, q.setContactTimeZoneStmt, setContactTimeZone,
+		arg.BusinessID,
+		arg.ID,
+		arg.TimeZone,
+		arg.UpdatedAt,
+	)
+	return err
+}
+
 const upsertContact = `-- name: UpsertContact :one
 INSERT INTO contacts (business_id, e164, created_at, updated_at)
 VALUES ($1, $2, $3, $3)

@@ -294,6 +294,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setContactTagsStmt, err = db.PrepareContext(ctx, setContactTags); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTags: %w", err)
 	}
+	if q.setContactTimeZoneStmt, err = db.PrepareContext(ctx, setContactTimeZone); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactTimeZone: %w", err)
+	}
 	if q.setConversationAwaitingStmt, err = db.PrepareContext(ctx, setConversationAwaiting); err != nil {
 		return nil, fmt.Errorf("error preparing query SetConversationAwaiting: %w", err)
 	}
@@ -773,6 +776,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setContactTagsStmt: %w", cerr)
 		}
 	}
+	if q.setContactTimeZoneStmt != nil {
+		if cerr := q.setContactTimeZoneStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactTimeZoneStmt: %w", cerr)
+		}
+	}
 	if q.setConversationAwaitingStmt != nil {
 		if cerr := q.setConversationAwaitingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setConversationAwaitingStmt: %w", cerr)
@@ -942,6 +950,7 @@ type Queries struct {
 	setContactReviewStmt              *sql.Stmt
 	setContactSMSBlockedStmt          *sql.Stmt
 	setContactTagsStmt                *sql.Stmt
+	setContactTimeZoneStmt            *sql.Stmt
 	setConversationAwaitingStmt       *sql.Stmt
 	setMessageStatusStmt              *sql.Stmt
 	startSequenceStmt                 *sql.Stmt
@@ -1046,6 +1055,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactReviewStmt:              q.setContactReviewStmt,
 		setContactSMSBlockedStmt:          q.setContactSMSBlockedStmt,
 		setContactTagsStmt:                q.setContactTagsStmt,
+		setContactTimeZoneStmt:            q.setContactTimeZoneStmt,
 		setConversationAwaitingStmt:       q.setConversationAwaitingStmt,
 		setMessageStatusStmt:              q.setMessageStatusStmt,
 		startSequenceStmt:                 q.startSequenceStmt,

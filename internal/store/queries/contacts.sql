@@ -30,3 +30,7 @@ UPDATE contacts SET last_text_back_at = NULL, updated_at = $3 WHERE business_id 
 -- name: SetContactSMSBlocked :exec
 UPDATE contacts SET sms_blocked = $3, sms_blocked_at = $4, updated_at = $4
 WHERE business_id = $1 AND id = $2;
+
+-- name: SetContactTimeZone :exec
+UPDATE contacts SET time_zone = $3, updated_at = $4
+WHERE business_id = $1 AND id = $2;
