@@ -1,6 +1,10 @@
 // Package apply writes a validated textback.yaml into the database. It upserts by name, slug and
 // number, in one transaction, so running it again with the same file changes nothing and a
 // failure leaves the database as it was.
+//
+// The file is the source of truth for every provider, business and number it lists: a setting
+// it leaves out is written with its default, so a number listed without a pbx block loses its
+// PBX webhook token and secret. Rows the file does not list are never changed.
 package apply
 
 import (
@@ -25,6 +29,9 @@ type Result struct {
 func Apply(ctx context.Context, s *store.Store, f *manifest.File) (Result, error) {
 	var res Result
 	err := s.InTx(ctx, func(tx *store.Tx) error {
+		if err := releaseWebhookTokens(ctx, tx, f); err != nil {
+			return err
+		}
 		ids := map[string]store.ProviderID{}
 		for _, p := range f.Providers {
 			stored, err := upsertProvider(ctx, tx, p)
@@ -51,7 +58,10 @@ func Apply(ctx context.Context, s *store.Store, f *manifest.File) (Result, error
 // upsertProvider stores p. A sandbox account declared without credentials keeps the ones it
 // was given on an earlier run, or gets new random ones.
 func upsertProvider(ctx context.Context, tx *store.Tx, p manifest.Provider) (store.Provider, error) {
-	row := store.Provider{Name: p.Name, Kind: p.Kind, AccountSID: p.AccountSID, AuthToken: p.AuthToken, APIBaseURL: p.APIBaseURL}
+	row := store.Provider{
+		Name: p.Name, Kind: p.Kind, AccountSID: p.AccountSID, AuthToken: p.AuthToken, APIBaseURL: p.APIBaseURL,
+		PublicKey: p.PublicKey,
+	}
 	if p.Kind == sandbox.Kind && (row.AccountSID == "" || row.AuthToken == "") {
 		existing, err := tx.GetProviderByName(ctx, p.Name)
 		switch {
@@ -101,11 +111,60 @@ func upsertBusiness(ctx context.Context, tx *store.Tx, b manifest.Business, prov
 		_, err := tx.UpsertNumber(ctx, store.Number{
 			BusinessID: stored.ID, ProviderID: providerID, E164: n.E164, Mode: n.Mode, ForwardTo: n.ForwardTo,
 			RingSeconds: n.RingSeconds, AnswerCheck: n.AnswerCheck, ProviderConfirmsOptOut: n.ProviderConfirmsOptOut,
+			WebhookToken: n.WebhookToken, WebhookSecret: n.WebhookSecret,
 		})
 		if err != nil {
 			return err
 		}
 		res.Numbers++
+	}
+	return nil
+}
+
+// releaseWebhookTokens prepares the numbers of f for their PBX webhook tokens, which the store
+// keeps unique. It rejects a token that a number outside f holds, because apply changes only the
+// rows f lists. It then clears the stored token of each number of f whose token changes, so that
+// two numbers of f can swap tokens in one run.
+func releaseWebhookTokens(ctx context.Context, tx *store.Tx, f *manifest.File) error {
+	listed := map[string]bool{}
+	for _, b := range f.Businesses {
+		for _, n := range b.Numbers {
+			listed[n.E164] = true
+		}
+	}
+	for _, b := range f.Businesses {
+		for _, n := range b.Numbers {
+			if n.WebhookToken == "" {
+				continue
+			}
+			holder, err := tx.GetNumberByWebhookToken(ctx, n.WebhookToken)
+			switch {
+			case err == nil && !listed[holder.E164]:
+				return fmt.Errorf("number %s (line %d): pbx token %q is already the token of number %s, which "+
+					"the file does not list: choose another token, or list %s in the file without a pbx block "+
+					"so that apply clears its token", n.E164, n.Line, n.WebhookToken, holder.E164, holder.E164)
+			case err != nil && !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+		}
+	}
+	for _, b := range f.Businesses {
+		for _, n := range b.Numbers {
+			stored, err := tx.GetNumberByE164(ctx, n.E164)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if stored.WebhookToken == "" || stored.WebhookToken == n.WebhookToken {
+				continue
+			}
+			stored.WebhookToken = ""
+			if _, err := tx.UpsertNumber(ctx, stored); err != nil {
+				return fmt.Errorf("release the pbx token of number %s: %w", n.E164, err)
+			}
+		}
 	}
 	return nil
 }

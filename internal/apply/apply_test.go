@@ -15,8 +15,13 @@ import (
 
 // testEnv is the environment the files below take their secrets from.
 var testEnv = map[string]string{
-	"TWILIO_AUTH_TOKEN":    "0123456789abcdef0123456789abcdef",
-	"ALERT_WEBHOOK_SECRET": "whsec0123456789",
+	"TWILIO_AUTH_TOKEN":      "0123456789abcdef0123456789abcdef",
+	"ALERT_WEBHOOK_SECRET":   "whsec0123456789",
+	"TELNYX_API_KEY":         "KEY0123456789ABCDEF0123456789ABCDEF_abcdefghijklmnopqrstuv",
+	"TELNYX_PUBLIC_KEY":      "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
+	"SIGNALWIRE_API_TOKEN":   "PT0123456789abcdef0123456789abcdef0123456789abcdef",
+	"SIGNALWIRE_SIGNING_KEY": "PSK_0123456789abcdef01234567",
+	"PBX_SECRET":             "pbx_secret_example_0001",
 }
 
 func lookupTestEnv(name string) (string, bool) {

@@ -30,6 +30,14 @@ func FuzzParse(f *testing.F) {
 		"    team: [{name: D, phone: \"+13125550100\"}, {name: E, email: e@example.com}]\n" +
 		"    alerts: {escalate_after: 0, webhook: {url: \"http://localhost:1/x\"}}\n"))
 
+	f.Add([]byte("providers:\n  - {name: t, kind: &k telnyx, api_key: K_1, public_key: AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=}\n" +
+		"  - {name: u, kind: *k, auth_token: x}\n" +
+		"  - {name: s, kind: signalwire, project_id: 00000000-0000-4000-8000-000000000001, api_token: P, " +
+		"space_url: \"http://localhost:1\"}\n" +
+		"businesses:\n  - slug: a\n    name: A\n    time_zone: UTC\n" +
+		"    numbers: [{number: \"+13125550199\", provider: t, mode: forwarded, pbx: {token: &t tok_acme_main_line, " +
+		"secret: ${PBX_SECRET}}}, {number: \"+13125550198\", provider: s, mode: forwarded, pbx: {token: *t, secret: x}}]\n"))
+
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("textback.yaml", data, lookupTestEnv)
 		if err != nil {

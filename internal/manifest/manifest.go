@@ -33,10 +33,18 @@ type Provider struct {
 	// Name identifies the account within the file and in the database.
 	Name string
 	Kind provider.Kind
-	// AccountSID and AuthToken may be empty for the sandbox, and are always set for Twilio.
-	AccountSID, AuthToken string
-	// APIBaseURL is the base URL for API requests. Empty means the provider's public API.
+	// AccountSID is the Twilio account SID or the SignalWire project id. It is empty for Telnyx, and may be
+	// empty for the sandbox.
+	AccountSID string
+	// AuthToken is the Twilio auth token, the Telnyx API key or the SignalWire API token. It may be empty
+	// only for the sandbox.
+	AuthToken string
+	// APIBaseURL is the base URL for API requests: api_base_url, or space_url for SignalWire. Empty means
+	// the provider's public API.
 	APIBaseURL string
+	// PublicKey verifies webhooks: the Telnyx public key in base64, or the SignalWire signing key. It is
+	// empty for the other kinds, and for a SignalWire project without a signing key.
+	PublicKey string
 	// Line is the line where the account's entry starts.
 	Line int
 }
@@ -81,6 +89,9 @@ type Number struct {
 	// ProviderConfirmsOptOut is true when the provider replies to STOP and START itself, so textback sends no
 	// confirmation. The default is false.
 	ProviderConfirmsOptOut bool
+	// WebhookToken names the number in the URL that a PBX reports its calls to, and WebhookSecret
+	// authenticates the reports. Both are empty for a number without a pbx block.
+	WebhookToken, WebhookSecret string
 	// Line is the line where the number's entry starts.
 	Line int
 }
@@ -121,6 +132,10 @@ const (
 	KindTwilio provider.Kind = "twilio"
 	// KindSandbox is the built-in sandbox, which needs no account.
 	KindSandbox provider.Kind = "sandbox"
+	// KindTelnyx is a Telnyx account, and needs api_key and public_key.
+	KindTelnyx provider.Kind = "telnyx"
+	// KindSignalWire is a SignalWire project, and needs project_id, api_token and space_url.
+	KindSignalWire provider.Kind = "signalwire"
 )
 
 // Load reads and validates the file at path, expanding ${NAME} from lookupEnv, which defaults to

@@ -23,6 +23,12 @@ var testEnv = map[string]string{
 	"TWILIO_ACCOUNT_SID":   "AC0123456789abcdef0123456789ABCDEF",
 	"VISIT_PRICE":          "89",
 	"ALERT_WEBHOOK_SECRET": "whsec0123456789",
+	"TELNYX_API_KEY":       "KEY0123456789ABCDEF0123456789ABCDEF_abcdefghijklmnopqrstuv",
+	// TELNYX_PUBLIC_KEY is the bytes 1 to 32 in base64.
+	"TELNYX_PUBLIC_KEY":      "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
+	"SIGNALWIRE_API_TOKEN":   "PT0123456789abcdef0123456789abcdef0123456789abcdef",
+	"SIGNALWIRE_SIGNING_KEY": "PSK_0123456789abcdef01234567",
+	"PBX_SECRET":             "pbx_secret_example_0001",
 }
 
 func lookupTestEnv(name string) (string, bool) {

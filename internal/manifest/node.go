@@ -54,6 +54,12 @@ func index(path string, i int) string {
 // mapping checks that n is a mapping with only allowed keys, each at most once, and returns it. A null n
 // gives an empty mapping. It returns nil after recording an error when n is not a mapping.
 func (c *checker) mapping(n *yaml.Node, path string, allowed []string) *mapping {
+	return c.mappingWith(n, path, allowed, nil)
+}
+
+// mappingWith is mapping, except that unknown returns the message for a key that allowed does not contain. A
+// nil unknown gives the message "unknown key ...: allowed keys are ...".
+func (c *checker) mappingWith(n *yaml.Node, path string, allowed []string, unknown func(key string) string) *mapping {
 	m := &mapping{node: n, path: path, keys: map[string]*yaml.Node{}, values: map[string]*yaml.Node{}}
 	if isNull(n) {
 		return m
@@ -72,8 +78,12 @@ func (c *checker) mapping(n *yaml.Node, path string, allowed []string) *mapping 
 			continue
 		}
 		if !slices.Contains(allowed, key) {
-			c.errorf(keyNode, join(path, key), "unknown key %s: allowed keys are %s", quote(key),
-				strings.Join(allowed, ", "))
+			if unknown != nil {
+				c.errorf(keyNode, join(path, key), "%s", unknown(key))
+			} else {
+				c.errorf(keyNode, join(path, key), "unknown key %s: allowed keys are %s", quote(key),
+					strings.Join(allowed, ", "))
+			}
 			continue
 		}
 		if first, ok := m.keys[key]; ok {

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -12,8 +13,20 @@ import (
 )
 
 var numberKeys = []string{
-	"number", "provider", "mode", "forward_to", "ring_seconds", "answer_check", "provider_confirms_opt_out",
+	"number", "provider", "mode", "forward_to", "ring_seconds", "answer_check", "provider_confirms_opt_out", "pbx",
 }
+
+var pbxKeys = []string{"token", "secret"}
+
+// pbxTokenPattern matches a PBX webhook token: characters that need no escaping in a URL path, at least 16
+// of them so that tokens are hard to guess, although the secret, not the token, authenticates a report.
+var pbxTokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
+
+// Length limits of a PBX webhook secret, in bytes.
+const (
+	minPBXSecret = 16
+	maxPBXSecret = 256
+)
 
 // Ring time limits in seconds for dial mode.
 const (
@@ -32,6 +45,16 @@ type numberIndex struct {
 	lines    map[string]int
 	forwards []forward
 	staff    []forward
+	// tokens maps each PBX webhook token to its line, and secrets maps each PBX secret to the first number
+	// that has it.
+	tokens  map[string]int
+	secrets map[string]secretUse
+}
+
+// secretUse is the first number of the file that has a PBX secret.
+type secretUse struct {
+	e164 string
+	line int
 }
 
 // forward is a forward_to value or a team phone to check once every number of the file is known.
@@ -42,7 +65,7 @@ type forward struct {
 }
 
 func newNumberIndex() *numberIndex {
-	return &numberIndex{lines: map[string]int{}}
+	return &numberIndex{lines: map[string]int{}, tokens: map[string]int{}, secrets: map[string]secretUse{}}
 }
 
 // number validates one number entry. ok is false when the entry is not a mapping.
@@ -76,7 +99,85 @@ func (c *checker) number(n *yaml.Node, path, region string, providers []Provider
 	case store.ModeForwarded:
 		c.forwardedSettings(m)
 	}
+	c.pbx(m, &num, numbers)
 	return num, true
+}
+
+// pbx validates the number's pbx block, which lets a phone system report the number's calls, and sets
+// num.WebhookToken and num.WebhookSecret. A number without the block gets neither.
+func (c *checker) pbx(m *mapping, num *Number, numbers *numberIndex) {
+	if !m.has("pbx") {
+		return
+	}
+	pm := c.mapping(m.values["pbx"], join(m.path, "pbx"), pbxKeys)
+	if pm == nil {
+		return
+	}
+	num.WebhookToken = c.pbxToken(pm, numbers)
+	num.WebhookSecret = c.pbxSecret(pm)
+	if num.WebhookSecret == "" {
+		return
+	}
+	if first, seen := numbers.secrets[num.WebhookSecret]; seen {
+		c.warnf(pm.at("secret"), join(pm.path, "secret"), "number %s at line %d has the same secret, so a "+
+			"report signed for either number may be accepted at the other's token, because the signature does "+
+			"not cover the URL: give each number its own secret", first.e164, first.line)
+	} else if num.E164 != "" {
+		numbers.secrets[num.WebhookSecret] = secretUse{e164: num.E164, line: num.Line}
+	}
+}
+
+// pbxToken returns the validated token of a pbx block, which must be unique in the file, or "" after
+// recording an error.
+func (c *checker) pbxToken(pm *mapping, numbers *numberIndex) string {
+	token, ok := c.required(pm, "token", "a random string of 16 to 64 letters, digits, '_' and '-', such as "+
+		"the output of openssl rand -hex 16")
+	if !ok {
+		return ""
+	}
+	path := join(pm.path, "token")
+	if !pbxTokenPattern.MatchString(token) {
+		c.errorf(pm.at("token"), path, "invalid token %s: use 16 to 64 letters, digits, '_' and '-', such as "+
+			"the output of openssl rand -hex 16", quote(token))
+		return ""
+	}
+	if first, seen := numbers.tokens[token]; seen {
+		c.errorf(pm.at("token"), path, "duplicate token %s, first used at line %d: give each number its own "+
+			"token, because the token in the report's URL names the number", quote(token), first)
+		return ""
+	}
+	numbers.tokens[token] = pm.at("token").Line
+	return token
+}
+
+// pbxSecret returns the validated secret of a pbx block, or "" after recording an error. Messages never
+// quote the secret.
+func (c *checker) pbxSecret(pm *mapping) string {
+	secret, ok := c.required(pm, "secret", "a random string of at least 16 characters, preferably from the "+
+		"environment as in secret: ${PBX_SECRET}")
+	if !ok {
+		return ""
+	}
+	path := join(pm.path, "secret")
+	switch {
+	case len(secret) < minPBXSecret:
+		c.errorf(pm.at("secret"), path, "secret is too short (%d characters): use at least %d, such as the "+
+			"output of openssl rand -hex 32", len(secret), minPBXSecret)
+	case len(secret) > maxPBXSecret:
+		c.errorf(pm.at("secret"), path, "secret is too long (%d characters): use at most %d", len(secret),
+			maxPBXSecret)
+	case strings.IndexFunc(secret, notPrintable) >= 0:
+		c.errorf(pm.at("secret"), path, "invalid secret: it must contain only printable ASCII characters other "+
+			"than spaces, so check for a space or a line break copied with it")
+	default:
+		return secret
+	}
+	return ""
+}
+
+// notPrintable reports whether r is not a printable ASCII character other than a space.
+func notPrintable(r rune) bool {
+	return r <= ' ' || r > '~'
 }
 
 // phoneNumber normalises the number at key to E.164, or returns "" after recording an error.

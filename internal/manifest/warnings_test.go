@@ -68,6 +68,10 @@ func TestWarnings(t *testing.T) {
 			[]string{"this text is 3 segments (362 GSM-7 units)"}}}},
 		{"keyword-reply-no-booking-url", []warning{{"17:18", "businesses[0].conversation.keywords[0].reply",
 			[]string{"uses {booking_link} but booking_url is not set"}}}},
+		{"signalwire-no-signing-key", []warning{{"2:5", "providers[0].signing_key",
+			[]string{"no signing_key, so textback checks webhook signatures with api_token"}}}},
+		{"pbx-shared-secret", []warning{{"22:19", "businesses[0].numbers[1].pbx.secret",
+			[]string{"number +13125550199 at line 11 has the same secret", "give each number its own secret"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
