@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/textback/textback/internal/manifest"
 	"github.com/textback/textback/internal/store"
@@ -29,7 +30,8 @@ func lookupTestEnv(name string) (string, bool) {
 	return value, ok
 }
 
-// conversationFile declares every conversation, team and alert setting for acme-plumbing on +13125550199.
+// conversationFile declares every conversation, team, alert, follow-up and quiet-hours setting for
+// acme-plumbing on +13125550199.
 var conversationFile = filepath.Join("..", "manifest", "testdata", "valid", "conversation.yaml")
 
 // readmeExample returns the first YAML block of the README, the example configuration it shows.
@@ -98,6 +100,12 @@ func TestApplySettings(t *testing.T) {
 		if len(b.Settings.Team) != 2 || b.Settings.Team[0].Phone != "+13125550100" {
 			t.Errorf("stored Team = %+v, want Dana and Sam with E.164 phones", b.Settings.Team)
 		}
+		if len(b.Settings.FollowUps) != 2 || b.Settings.FollowUps[0].Delay != store.Duration(2*time.Hour) {
+			t.Errorf("stored FollowUps = %+v, want the file's two, the first after 2h", b.Settings.FollowUps)
+		}
+		if want := (store.QuietHours{Start: 8*60 + 30, End: 20 * 60}); b.Settings.QuietHours != want {
+			t.Errorf("stored QuietHours = %+v, want %+v", b.Settings.QuietHours, want)
+		}
 		if got := b.Settings.Alerts.Webhook.Secret; got != testEnv["ALERT_WEBHOOK_SECRET"] {
 			t.Errorf("stored webhook secret = %q, want the value from the environment", got)
 		}
@@ -143,6 +151,39 @@ func TestApplyRemovedSettings(t *testing.T) {
 		}
 		if n.ProviderConfirmsOptOut {
 			t.Error("ProviderConfirmsOptOut after removing it = true, want false")
+		}
+	})
+}
+
+// follow_ups: [] is stored as an empty list, which sends no follow-ups, not as a missing one, which would mean
+// the defaults. Removing the keys again restores the defaults.
+func TestApplyFollowUpsOffAndQuietHours(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		data := string(readmeExample(t)) + `    follow_ups: []
+    quiet_hours:
+      start: "09:00"
+      end: "20:00"
+      instant_replies: wait
+`
+		b, _ := mustApply(t, s, parse(t, "textback.yaml", []byte(data)))
+
+		if b.Settings.FollowUps == nil {
+			t.Error("stored FollowUps = nil, which means the defaults, want an empty list")
+		}
+		if len(b.Settings.FollowUps) != 0 {
+			t.Errorf("stored FollowUps = %+v, want none", b.Settings.FollowUps)
+		}
+		want := store.QuietHours{Start: 9 * 60, End: 20 * 60, InstantReplies: true}
+		if b.Settings.QuietHours != want {
+			t.Errorf("stored QuietHours = %+v, want %+v", b.Settings.QuietHours, want)
+		}
+
+		restored, _ := mustApply(t, s, parse(t, "README.md", readmeExample(t)))
+		if got, want := restored.Settings.FollowUps, store.DefaultFollowUps(); !reflect.DeepEqual(got, want) {
+			t.Errorf("FollowUps after removing the key = %+v, want the defaults %+v", got, want)
+		}
+		if got := restored.Settings.QuietHours; got != (store.QuietHours{}) {
+			t.Errorf("QuietHours after removing the key = %+v, want the zero value, which means the default", got)
 		}
 	})
 }

@@ -68,11 +68,11 @@ func parseRange(s string) (Range, error) {
 	if !ok {
 		return Range{}, fmt.Errorf("invalid hours %q: expected a range such as 08:00-18:00, or closed", s)
 	}
-	start, err := parseClock(from)
+	start, err := ParseClock(from)
 	if err != nil {
 		return Range{}, err
 	}
-	end, err := parseClock(to)
+	end, err := ParseClock(to)
 	if err != nil {
 		return Range{}, err
 	}
@@ -82,7 +82,9 @@ func parseRange(s string) (Range, error) {
 	return Range{Start: start, End: end}, nil
 }
 
-func parseClock(s string) (int, error) {
+// ParseClock reads a 24-hour time written HH:MM, from 00:00 to 24:00, and returns it as minutes after
+// midnight.
+func ParseClock(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	var h, m int
 	// fmt.Sscanf alone would also accept a sign, as in "+8:00" or "08:+5".

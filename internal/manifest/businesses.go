@@ -3,6 +3,7 @@ package manifest
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 
 var businessKeys = []string{
 	"slug", "name", "time_zone", "region", "rep_name", "booking_url", "hours", "numbers", "text_back",
-	"conversation", "team", "alerts",
+	"conversation", "team", "alerts", "follow_ups", "quiet_hours",
 }
 
 var (
@@ -92,8 +93,12 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 	b.Settings.Team = c.team(m, b.Region, numbers)
 	b.Settings.Alerts = c.alerts(m, b.Settings.Team, b.Settings.Alerts)
 
+	b.Settings.QuietHours = c.quietHours(m)
+
 	b.TextBack = c.textBack(m, &b)
-	for _, t := range conversation.templates {
+	var followUps []smsTemplate
+	b.Settings.FollowUps, followUps = c.followUps(m, b.Settings.FollowUps, b.TextBack.Enabled)
+	for _, t := range slices.Concat(conversation.templates, followUps) {
 		b.Templates = append(b.Templates, c.report(t, &b))
 	}
 	c.checkQuestionAsked(&b, conversation)

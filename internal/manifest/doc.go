@@ -1,6 +1,7 @@
 // Package manifest loads and validates textback.yaml, the file that declares an installation's provider
-// accounts and its businesses: each business's name, time zone, opening hours, phone numbers and text-back
-// settings, its conversation settings, its team and how the team is alerted.
+// accounts and its businesses. For each business it declares the name, time zone, opening hours, phone numbers
+// and text-back settings, the conversation settings, the team, how the team is alerted, the follow-ups and the
+// quiet hours.
 //
 // Loading reads only the file and the environment. It never opens a database, so a file can be checked
 // before it is applied. Applying a file creates or updates each provider, business and number by its name,

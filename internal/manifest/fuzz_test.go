@@ -38,6 +38,12 @@ func FuzzParse(f *testing.F) {
 		"    numbers: [{number: \"+13125550199\", provider: t, mode: forwarded, pbx: {token: &t tok_acme_main_line, " +
 		"secret: ${PBX_SECRET}}}, {number: \"+13125550198\", provider: s, mode: forwarded, pbx: {token: *t, secret: x}}]\n"))
 
+	f.Add([]byte("providers:\n  - {name: x, kind: sandbox}\nbusinesses:\n  - slug: a\n    name: A\n    time_zone: UTC\n" +
+		"    numbers: [{number: \"+13125550199\", provider: x, forward_to: \"+13125550100\"}]\n" +
+		"    follow_ups: [{after: &d 3h, template: &t \"Hi {first_name|there}. Reply STOP to opt out.\"}, " +
+		"{after: 1d, template: *t}, {after: *d, template: *t}, ~, {}]\n" +
+		"    quiet_hours: {start: &s \"09:00\", end: *s, instant_replies: wait}\n"))
+
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("textback.yaml", data, lookupTestEnv)
 		if err != nil {

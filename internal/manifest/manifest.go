@@ -61,11 +61,12 @@ type Business struct {
 	Hours               hours.Week
 	Numbers             []Number
 	TextBack            TextBack
-	// Settings contains the conversation, team and alert settings. Every value the file leaves out is the one
-	// from store.DefaultSettings, and Keywords is the default keywords merged with the file's.
+	// Settings contains the conversation, team, alert, follow-up and quiet-hours settings. Every value the file
+	// leaves out is the one from store.DefaultSettings, and Keywords is the default keywords merged with the
+	// file's.
 	Settings store.Settings
 	// Templates describes how each SMS template will be billed: text_back, after_hours, help_text,
-	// opt_out_reply, opt_in_reply and the reply of each keyword, in that order.
+	// opt_out_reply, opt_in_reply, the reply of each keyword and each follow-up, in that order.
 	Templates []TemplateReport
 	// Line is the line where the business's entry starts.
 	Line int
@@ -110,13 +111,14 @@ type TextBack struct {
 	MissedCallMessage, ScreenPrompt string
 }
 
-// TemplateReport describes one SMS template as it will be billed for a first text to a caller. The counts
-// come from the template rendered with the business's own name, rep, booking URL and qualifying question, the
-// first name "Alexandra" and next_open "Saturday at 10:30 AM". Like the sender, the report normalises that text
-// with segment.Normalize and appends " " and msgtemplate.OptOutSuffix unless the text has opt-out wording.
+// TemplateReport describes one SMS template as it will be billed for a first text to a caller, or for a
+// follow-up, as it will be billed after the text back. The counts come from the template rendered with the
+// business's own name, rep, booking URL and qualifying question, the first name "Alexandra" and next_open
+// "Saturday at 10:30 AM". Like the sender, the report normalises that text with segment.Normalize. Unless the
+// template is a follow-up or the text has opt-out wording, it then appends " " and msgtemplate.OptOutSuffix.
 type TemplateReport struct {
-	// Name is "text_back", "after_hours", "help_text", "opt_out_reply", "opt_in_reply" or "keyword WORD reply",
-	// such as "keyword TOW reply".
+	// Name is "text_back", "after_hours", "help_text", "opt_out_reply", "opt_in_reply", "keyword WORD reply",
+	// such as "keyword TOW reply", or "follow_up N", counted from 1.
 	Name     string
 	Encoding segment.Encoding
 	Segments int

@@ -149,6 +149,11 @@ func TestExampleTemplateReports(t *testing.T) {
 	optIn := "You're subscribed again to Acme Plumbing texts. Reply STOP to opt out."
 	urgent := "Thanks, we've flagged this as urgent. Someone will call you shortly. Reply STOP to opt out."
 	call := "Sure. What's a good time to call you? Reply STOP to opt out."
+	// Follow-ups come after the text back, so the report leaves out the opt-out line.
+	followUp1 := "Hi again from Acme Plumbing. We're sorry we missed you earlier. Reply here with what you need " +
+		"and we'll get back to you. Or book a time: https://example.com/book/acme"
+	followUp2 := "Last note from Acme Plumbing: if you still need help, just reply to this text. You can also " +
+		"book here: https://example.com/book/acme"
 	want := []TemplateReport{
 		{Name: "text_back", Encoding: segment.GSM7, Segments: 1, Units: len(textBack)},
 		{Name: "after_hours", Encoding: segment.GSM7, Segments: 2, Units: len(afterHours)},
@@ -157,6 +162,8 @@ func TestExampleTemplateReports(t *testing.T) {
 		{Name: "opt_in_reply", Encoding: segment.GSM7, Segments: 1, Units: len(optIn)},
 		{Name: "keyword URGENT reply", Encoding: segment.GSM7, Segments: 1, Units: len(urgent)},
 		{Name: "keyword CALL reply", Encoding: segment.GSM7, Segments: 1, Units: len(call)},
+		{Name: "follow_up 1", Encoding: segment.GSM7, Segments: 2, Units: len(followUp1)},
+		{Name: "follow_up 2", Encoding: segment.GSM7, Segments: 1, Units: len(followUp2)},
 	}
 	if len(b.Templates) != len(want) {
 		t.Fatalf("Templates = %+v, want %d reports", b.Templates, len(want))
@@ -220,8 +227,8 @@ func TestParseDefaults(t *testing.T) {
 	if tb.AfterHoursTemplate != msgtemplate.DefaultAfterHours {
 		t.Errorf("TextBack.AfterHoursTemplate = %q, want the default", tb.AfterHoursTemplate)
 	}
-	if len(b.Templates) != 7 {
-		t.Errorf("Templates = %+v, want reports for the 7 default SMS templates", b.Templates)
+	if len(b.Templates) != 9 {
+		t.Errorf("Templates = %+v, want reports for the 9 default SMS templates", b.Templates)
 	}
 }
 

@@ -29,6 +29,9 @@ type smsTemplate struct {
 	path string
 	// written is true when the file sets the template, and false for a default.
 	written bool
+	// followsTextBack is true for a follow-up. It goes after a text back that may have reached the lead, so
+	// the sender normally adds no opt-out line to it.
+	followsTextBack bool
 }
 
 // report counts the segments of the SMS template t and records warnings about its length, its alphabet and a
@@ -49,7 +52,7 @@ func (c *checker) report(t smsTemplate, b *Business) TemplateReport {
 	}))
 	// The sender normalises the text and appends the opt-out instruction to a first text that has none.
 	body := segment.Normalize(rendered)
-	if body != "" && !msgtemplate.HasOptOutWording(body) {
+	if body != "" && !t.followsTextBack && !msgtemplate.HasOptOutWording(body) {
 		body += " " + msgtemplate.OptOutSuffix
 	}
 	count := segment.Count(body)
@@ -66,9 +69,13 @@ func (c *checker) report(t smsTemplate, b *Business) TemplateReport {
 		if count.Encoding == segment.UCS2 {
 			limit = 2 * 67
 		}
-		c.warnf(t.node, t.path, "with sample values and the opt-out text, this text is %s (%d %s units), "+
-			"and each segment is billed as one SMS: shorten it to %d units, which fit in %s",
-			segmentCount(count.Segments), count.Units, count.Encoding, limit, segmentCount(maxSegments))
+		with := "with sample values and the opt-out text"
+		if t.followsTextBack {
+			with = "with sample values"
+		}
+		c.warnf(t.node, t.path, "%s, this text is %s (%d %s units), and each segment is billed as one SMS: "+
+			"shorten it to %d units, which fit in %s", with, segmentCount(count.Segments), count.Units,
+			count.Encoding, limit, segmentCount(maxSegments))
 	}
 	if message := alphabetWarning(t.src, count); message != "" {
 		c.warnf(t.node, t.path, "%s", message)

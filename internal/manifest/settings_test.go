@@ -67,6 +67,13 @@ func TestSettingsFull(t *testing.T) {
 		Limits:         store.Limits{PerHour: 4, PerDay: 10},
 		EmailFallback:  false,
 		LookupLineType: true,
+		FollowUps: []store.FollowUpStep{
+			{Delay: store.Duration(2 * time.Hour), Template: "Hi again from {business}. Still need a plumber? " +
+				"Reply here and {rep|someone} will call you back. Reply STOP to opt out."},
+			{Delay: store.Duration(24 * time.Hour), Template: "Last note from {business}: book any time at " +
+				"{booking_link}, or reply here. Reply STOP to opt out."},
+		},
+		QuietHours: store.QuietHours{Start: 8*60 + 30, End: 20 * 60},
 	}
 	want.Alerts.Webhook.URL = "https://hooks.slack.com/services/T000/B000/XXXX"
 	want.Alerts.Webhook.Secret = testEnv["ALERT_WEBHOOK_SECRET"]
@@ -87,6 +94,8 @@ func TestSettingsFull(t *testing.T) {
 		{"Limits", got.Limits, want.Limits},
 		{"EmailFallback", got.EmailFallback, want.EmailFallback},
 		{"LookupLineType", got.LookupLineType, want.LookupLineType},
+		{"FollowUps", got.FollowUps, want.FollowUps},
+		{"QuietHours", got.QuietHours, want.QuietHours},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -116,6 +125,10 @@ func TestSettingsTemplateReports(t *testing.T) {
 			"Reply STOP to opt out.", 1},
 		{"keyword CALL reply", "Sure. What's a good time to call you? Reply STOP to opt out.", 1},
 		{"keyword TOW reply", "A tow truck is on its way to you. What's your location? Reply STOP to opt out.", 1},
+		{"follow_up 1", "Hi again from Acme Plumbing. Still need a plumber? Reply here and Dana will call you " +
+			"back. Reply STOP to opt out.", 1},
+		{"follow_up 2", "Last note from Acme Plumbing: book any time at https://example.com/book/acme, or reply " +
+			"here. Reply STOP to opt out.", 1},
 	}
 	if len(b.Templates) != len(texts) {
 		t.Fatalf("Templates = %+v, want %d reports", b.Templates, len(texts))
@@ -153,7 +166,7 @@ func TestKeywordMerge(t *testing.T) {
 		names = append(names, r.Name)
 	}
 	wantNames := []string{"text_back", "after_hours", "help_text", "opt_out_reply", "opt_in_reply",
-		"keyword URGENT reply"}
+		"keyword URGENT reply", "follow_up 1", "follow_up 2"}
 	if !reflect.DeepEqual(names, wantNames) {
 		t.Errorf("report names = %v, want %v, with no report for keywords without a reply", names, wantNames)
 	}

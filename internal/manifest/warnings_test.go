@@ -40,6 +40,8 @@ func TestWarnings(t *testing.T) {
 			{"5:5", "businesses[0].conversation.help_text", []string{"'Ł' (U+0141) at offset 0"}},
 			{"5:5", "businesses[0].conversation.opt_out_reply", []string{"'Ł' (U+0141) at offset 25"}},
 			{"5:5", "businesses[0].conversation.opt_in_reply", []string{"'Ł' (U+0141) at offset 27"}},
+			{"5:5", "businesses[0].follow_ups[0]", []string{"'Ł' (U+0141) at offset 14"}},
+			{"5:5", "businesses[0].follow_ups[1]", []string{"'Ł' (U+0141) at offset 15"}},
 		}},
 		{"long-template", []warning{{"15:17", "businesses[0].text_back.template",
 			[]string{"this text is 3 segments", "shorten it to 306 units"}}}},
@@ -72,6 +74,17 @@ func TestWarnings(t *testing.T) {
 			[]string{"no signing_key, so textback checks webhook signatures with api_token"}}}},
 		{"pbx-shared-secret", []warning{{"22:19", "businesses[0].numbers[1].pbx.secret",
 			[]string{"number +13125550199 at line 11 has the same secret", "give each number its own secret"}}}},
+		{"follow-ups-three", []warning{{"15:7", "businesses[0].follow_ups",
+			[]string{"follow_ups lists 3 follow-ups", "keep to 2 unless the business wants more"}}}},
+		{"follow-up-no-opt-out", []warning{{"16:19", "businesses[0].follow_ups[0].template",
+			[]string{"the template has no opt-out wording", `end the template with "Reply STOP to opt out."`}}}},
+		{"follow-ups-text-back-off", []warning{{"17:7", "businesses[0].follow_ups",
+			[]string{"follow_ups has no effect while text_back.enabled is false"}}}},
+		{"follow-up-long", []warning{{"16:19", "businesses[0].follow_ups[0].template",
+			[]string{"with sample values, this text is 3 segments (342 GSM-7 units)"}}}},
+		{"quiet-hours-outside-state-rules", []warning{{"15:7", "businesses[0].quiet_hours",
+			[]string{"the window 20:00–21:00 shares no minute with the hours that the rules of AL, CT, FL, LA, MA, " +
+				"MD, MS, NV, OK, RI, WA allow on any day", "held for a person"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
