@@ -280,6 +280,25 @@ func TestMigrateDBMovesInstallation(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// Bookings come from the booking service, which this installation does not run; a calendar
+	// with one booking makes sure both tables are copied too.
+	if err := src.InTx(ctx, func(tx *store.Tx) error {
+		contact, err := tx.GetContactByE164(ctx, 1, callerA)
+		if err != nil {
+			return err
+		}
+		cal, err := tx.UpsertCalendar(ctx, store.Calendar{BusinessID: 1, Slug: "repairs", Name: "Repairs",
+			TimeZone: "America/Chicago", SlotLength: time.Hour, Horizon: 24 * time.Hour})
+		if err != nil {
+			return err
+		}
+		start := time.Now().Add(time.Hour).Truncate(time.Hour)
+		_, _, err = tx.BookSlot(ctx, store.SlotRequest{BusinessID: 1, CalendarID: cal.ID, ContactID: contact.ID,
+			Start: start, End: start.Add(time.Hour), Source: store.BookingSourcePage, Name: "Pat Lee"})
+		return err
+	}); err != nil {
+		t.Fatalf("add a calendar and a booking: %v", err)
+	}
 	before := map[string][]map[string]any{}
 	for _, table := range dbcopy.Tables {
 		before[table] = tableRows(t, src, table)

@@ -62,6 +62,7 @@ func runForget(ctx context.Context, args []string, streams IO) error {
 		{"webhooks", res.Webhooks},
 		{"provider exchanges", res.ProviderExchanges},
 		{"sandbox messages", res.SandboxMessages},
+		{"bookings", res.Bookings},
 	} {
 		fmt.Fprintf(tw, "  %s\t%d\n", row.kind, row.n)
 	}

@@ -125,6 +125,7 @@ func installation(t *testing.T) string {
 		t.Fatal(err)
 	}
 	fillConversation(t, s, b.ID, c.ID, msg.ID)
+	fillBookings(t, s, b.ID, c.ID)
 	insertJobs(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -162,6 +163,46 @@ func fillConversation(t *testing.T, s *store.Store, b store.BusinessID, c store.
 	})
 	if err != nil {
 		t.Fatalf("fill conversation tables: %v", err)
+	}
+}
+
+// fillBookings adds a calendar with a booking, a rescheduled booking that points at it and a
+// hold, so that the copy meets nullable times and the bookings' reference to themselves.
+func fillBookings(t *testing.T, s *store.Store, b store.BusinessID, c store.ContactID) {
+	t.Helper()
+	ctx := context.Background()
+	var week hours.Week
+	week[time.Tuesday] = []hours.Range{{Start: 9 * 60, End: 17 * 60}}
+	cal, err := s.UpsertCalendar(ctx, store.Calendar{
+		BusinessID: b, Slug: "repairs", Name: "Repairs", TimeZone: "America/Chicago", Hours: week,
+		SlotLength: time.Hour, BufferBefore: 15 * time.Minute, Horizon: 30 * 24 * time.Hour, MaxPerDay: 4,
+		Closures: []store.Closure{{From: "2026-12-24", To: "2026-12-26", Label: "Christmas"}}, Address: "1 Main St",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Hour)
+	err = s.InTx(ctx, func(tx *store.Tx) error {
+		first, _, err := tx.BookSlot(ctx, store.SlotRequest{
+			BusinessID: b, CalendarID: cal.ID, ContactID: c, Start: start, End: start.Add(time.Hour),
+			Source: store.BookingSourcePage, Name: "Pat Lee", Email: "pat@example.com", IdempotencyKey: "page:1",
+		})
+		if err != nil {
+			return err
+		}
+		if _, _, err := tx.RescheduleBooking(ctx, store.RescheduleRequest{
+			BusinessID: b, BookingID: first.ID, Start: start.Add(2 * time.Hour), End: start.Add(3 * time.Hour),
+		}); err != nil {
+			return err
+		}
+		_, _, err = tx.HoldSlot(ctx, store.SlotRequest{
+			BusinessID: b, CalendarID: cal.ID, ContactID: c, Start: start.Add(5 * time.Hour), End: start.Add(6 * time.Hour),
+			HoldUntil: time.Now().Add(time.Hour), Source: store.BookingSourceSMS,
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("fill booking tables: %v", err)
 	}
 }
 

@@ -30,6 +30,8 @@ var Tables = []string{
 	"alerts",
 	"alert_deliveries",
 	"sequences",
+	"calendars",
+	"bookings",
 }
 
 // skipped reports whether a SQLite table is deliberately not copied row by row. Those are

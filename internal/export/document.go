@@ -9,13 +9,15 @@ import (
 
 // Document is the whole export as Write lays it out, for programs that read it back.
 type Document struct {
-	Format     string    `json:"format"`
-	ExportedAt time.Time `json:"exported_at"`
-	Business   Business  `json:"business"`
-	Numbers    []Number  `json:"numbers"`
-	Contacts   []Contact `json:"contacts"`
-	Calls      []Call    `json:"calls"`
-	Messages   []Message `json:"messages"`
+	Format     string     `json:"format"`
+	ExportedAt time.Time  `json:"exported_at"`
+	Business   Business   `json:"business"`
+	Numbers    []Number   `json:"numbers"`
+	Calendars  []Calendar `json:"calendars"`
+	Contacts   []Contact  `json:"contacts"`
+	Calls      []Call     `json:"calls"`
+	Messages   []Message  `json:"messages"`
+	Bookings   []Booking  `json:"bookings"`
 }
 
 // Business is the exported business with its settings.
@@ -153,6 +155,53 @@ type Message struct {
 	UpdatedAt         time.Time  `json:"updated_at"`
 }
 
+// Calendar is one of the business's booking calendars. It never carries the feed token, which
+// grants access to the calendar's feed.
+type Calendar struct {
+	ID                  int64      `json:"id"`
+	Slug                string     `json:"slug"`
+	Name                string     `json:"name"`
+	TimeZone            string     `json:"time_zone"`
+	Hours               hours.Week `json:"hours"`
+	SlotSeconds         int64      `json:"slot_seconds"`
+	BufferBeforeSeconds int64      `json:"buffer_before_seconds"`
+	BufferAfterSeconds  int64      `json:"buffer_after_seconds"`
+	MinNoticeSeconds    int64      `json:"min_notice_seconds"`
+	HorizonSeconds      int64      `json:"horizon_seconds"`
+	MaxPerDay           int        `json:"max_per_day"` // 0 means no limit
+	Closures            []Closure  `json:"closures"`
+	Address             string     `json:"address"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
+}
+
+// Closure is a run of local dates, both included, on which a calendar takes no bookings.
+type Closure struct {
+	From  string `json:"from"` // 2006-01-02
+	To    string `json:"to"`
+	Label string `json:"label"`
+}
+
+// Booking is a slot held for or booked by a contact, in any state. Ids of calendars and contacts
+// refer to the Calendars and Contacts of the same document.
+type Booking struct {
+	ID            int64      `json:"id"`
+	CalendarID    int64      `json:"calendar_id"`
+	ContactID     int64      `json:"contact_id"`
+	StartsAt      time.Time  `json:"starts_at"`
+	EndsAt        time.Time  `json:"ends_at"`
+	State         string     `json:"state"` // held, booked, cancelled or expired
+	HoldExpiresAt *time.Time `json:"hold_expires_at"`
+	Source        string     `json:"source"` // sms or page
+	Name          string     `json:"name"`
+	Email         string     `json:"email"`
+	Notes         string     `json:"notes"`
+	ReplacesID    *int64     `json:"replaces_id"` // the booking this one rescheduled
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	CancelledAt   *time.Time `json:"cancelled_at"`
+}
+
 func businessOf(b store.Business) Business {
 	return Business{
 		ID: int64(b.ID), Slug: b.Slug, Name: b.Name, TimeZone: b.TimeZone, Region: b.Region, RepName: b.RepName,
@@ -214,6 +263,31 @@ func messageOf(m store.Message, p store.Provider) Message {
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
 	}
 }
+
+func calendarOf(c store.Calendar) Calendar {
+	out := Calendar{
+		ID: int64(c.ID), Slug: c.Slug, Name: c.Name, TimeZone: c.TimeZone, Hours: c.Hours,
+		SlotSeconds: seconds(c.SlotLength), BufferBeforeSeconds: seconds(c.BufferBefore),
+		BufferAfterSeconds: seconds(c.BufferAfter), MinNoticeSeconds: seconds(c.MinNotice),
+		HorizonSeconds: seconds(c.Horizon), MaxPerDay: c.MaxPerDay, Closures: make([]Closure, len(c.Closures)),
+		Address: c.Address, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+	for i, cl := range c.Closures {
+		out.Closures[i] = Closure{From: cl.From, To: cl.To, Label: cl.Label}
+	}
+	return out
+}
+
+func bookingOf(b store.Booking) Booking {
+	return Booking{
+		ID: int64(b.ID), CalendarID: int64(b.CalendarID), ContactID: int64(b.ContactID),
+		StartsAt: b.Start.UTC(), EndsAt: b.End.UTC(), State: string(b.State), HoldExpiresAt: utc(b.HoldExpiresAt),
+		Source: string(b.Source), Name: b.Name, Email: b.Email, Notes: b.Notes, ReplacesID: id(int64(b.ReplacesID)),
+		CreatedAt: b.CreatedAt.UTC(), UpdatedAt: b.UpdatedAt.UTC(), CancelledAt: utc(b.CancelledAt),
+	}
+}
+
+func seconds(d time.Duration) int64 { return int64(d / time.Second) }
 
 func detailsOf(d store.MessageDetails) Details {
 	out := Details{

@@ -1,5 +1,5 @@
 // Package export writes one business's data as a JSON document: the business with its settings
-// and hours, its numbers, and its contacts, calls and texts.
+// and hours, its numbers and booking calendars, and its contacts, calls, texts and bookings.
 //
 // Field names are snake_case and stable. Times are RFC 3339 in UTC, and a time that never
 // happened is null. Providers appear by name and kind only: the document never contains an
@@ -22,15 +22,17 @@ import (
 // Format names this document layout. A change that removes or renames a field gets a new one.
 const Format = "textback-export/1"
 
-// PageSize is how many contacts, calls or texts are read at once.
+// PageSize is how many contacts, calls, texts or bookings are read at once.
 const PageSize = 2000
 
 // Summary counts what Write wrote.
 type Summary struct {
-	Numbers  int
-	Contacts int
-	Calls    int
-	Messages int
+	Numbers   int
+	Calendars int
+	Contacts  int
+	Calls     int
+	Messages  int
+	Bookings  int
 }
 
 // Write writes the export of the business with slug to w as indented JSON. It returns an error
@@ -64,6 +66,16 @@ func Write(ctx context.Context, s *store.Store, slug string, w io.Writer) (Summa
 	}
 	out.field("numbers", exported, false)
 	sum.Numbers = len(numbers)
+	calendars, err := s.ListCalendars(ctx, b.ID)
+	if err != nil {
+		return sum, err
+	}
+	exportedCalendars := make([]Calendar, len(calendars))
+	for i, c := range calendars {
+		exportedCalendars[i] = calendarOf(c)
+	}
+	out.field("calendars", exportedCalendars, false)
+	sum.Calendars = len(calendars)
 
 	out.beginArray("contacts")
 	for after := store.ContactID(0); out.err == nil; {
@@ -110,6 +122,23 @@ func Write(ctx context.Context, s *store.Store, slug string, w io.Writer) (Summa
 			after = m.ID
 		}
 		sum.Messages += len(page)
+		if len(page) < PageSize {
+			break
+		}
+	}
+	out.endArray(false)
+
+	out.beginArray("bookings")
+	for after := store.BookingID(0); out.err == nil; {
+		page, err := s.ListBookingsPage(ctx, b.ID, after, PageSize)
+		if err != nil {
+			return sum, err
+		}
+		for _, booking := range page {
+			out.element(bookingOf(booking))
+			after = booking.ID
+		}
+		sum.Bookings += len(page)
 		if len(page) < PageSize {
 			break
 		}

@@ -83,6 +83,25 @@ func seedBusiness(t *testing.T, s *store.Store) store.Business {
 		if err := s.MarkMessageSent(ctx, msg.ID, "SM-"+slug, "queued"); err != nil {
 			t.Fatal(err)
 		}
+		cal, err := s.UpsertCalendar(ctx, store.Calendar{
+			BusinessID: b.ID, Slug: "repairs", Name: "Repairs", TimeZone: "America/Chicago", Hours: week,
+			SlotLength: time.Hour, BufferAfter: 15 * time.Minute, Horizon: 30 * 24 * time.Hour,
+			Closures: []store.Closure{{From: "2026-12-24", To: "2026-12-26", Label: "Christmas"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Date(2026, 3, 16, 15, 0, 0, 0, time.UTC)
+		err = s.InTx(ctx, func(tx *store.Tx) error {
+			_, _, err := tx.BookSlot(ctx, store.SlotRequest{
+				BusinessID: b.ID, CalendarID: cal.ID, ContactID: c.ID, Start: start, End: start.Add(time.Hour),
+				Source: store.BookingSourcePage, Name: "Pat Lee", Email: "pat@example.com", Notes: "Leaking tap",
+			})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if slug == "acme" {
 			acme = b
 		}
@@ -99,7 +118,7 @@ func TestWriteContents(t *testing.T) {
 		if err != nil {
 			t.Fatalf("write: %v", err)
 		}
-		if sum != (export.Summary{Numbers: 1, Contacts: 1, Calls: 1, Messages: 1}) {
+		if sum != (export.Summary{Numbers: 1, Calendars: 1, Contacts: 1, Calls: 1, Messages: 1, Bookings: 1}) {
 			t.Errorf("summary %+v, want one of each", sum)
 		}
 		text := out.String()
@@ -108,6 +127,13 @@ func TestWriteContents(t *testing.T) {
 		}
 		if strings.Contains(text, "auth_token") {
 			t.Errorf("export has an auth_token field")
+		}
+		cal, err := s.GetCalendarBySlug(ctx, b.ID, "repairs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(text, cal.FeedToken) || strings.Contains(text, "feed_token") {
+			t.Errorf("export contains the calendar's feed token")
 		}
 		var compact, indented bytes.Buffer
 		if err := json.Compact(&compact, out.Bytes()); err != nil {
@@ -199,6 +225,28 @@ func TestWriteContents(t *testing.T) {
 		}
 		if len(msg.Details.Checks) != 1 || msg.Details.Checks[0].Name != "opt_out" {
 			t.Errorf("text's checks %+v, want the opt_out check", msg.Details.Checks)
+		}
+		if len(doc.Calendars) != 1 {
+			t.Fatalf("calendars: %+v, want acme's one calendar", doc.Calendars)
+		}
+		if got := doc.Calendars[0]; got.Slug != "repairs" || got.SlotSeconds != 3600 || got.BufferAfterSeconds != 900 {
+			t.Errorf("calendar exported as %+v", got)
+		}
+		if cl := doc.Calendars[0].Closures; len(cl) != 1 || cl[0].From != "2026-12-24" || cl[0].Label != "Christmas" {
+			t.Errorf("closures exported as %+v", cl)
+		}
+		if len(doc.Bookings) != 1 {
+			t.Fatalf("bookings: %+v, want acme's one booking", doc.Bookings)
+		}
+		booking := doc.Bookings[0]
+		if booking.CalendarID != doc.Calendars[0].ID || booking.ContactID != doc.Contacts[0].ID {
+			t.Errorf("booking of calendar %d and contact %d, want the exported ones", booking.CalendarID, booking.ContactID)
+		}
+		if booking.State != "booked" || booking.Name != "Pat Lee" || booking.Notes != "Leaking tap" {
+			t.Errorf("booking exported as %+v", booking)
+		}
+		if !booking.StartsAt.Equal(time.Date(2026, 3, 16, 15, 0, 0, 0, time.UTC)) || booking.HoldExpiresAt != nil {
+			t.Errorf("booking starts %s, hold until %v; want 15:00 UTC and null", booking.StartsAt, booking.HoldExpiresAt)
 		}
 	})
 }

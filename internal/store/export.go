@@ -55,3 +55,15 @@ func (o ops) ListMessagesPage(ctx context.Context, business BusinessID, after Me
 	}
 	return out, nil
 }
+
+// ListBookingsPage returns up to limit of the business's bookings and holds, in any state, with
+// ids above after.
+func (o ops) ListBookingsPage(ctx context.Context, business BusinessID, after BookingID, limit int) ([]Booking, error) {
+	rows, err := o.q.ListBookingsPage(ctx, dbsqlc.ListBookingsPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list bookings of business %d after %d: %w", business, after, err)
+	}
+	return bookingsFromRows(rows), nil
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/textback/textback/internal/phone"
+	"github.com/textback/textback/internal/store/dbsqlc"
 )
 
 // ForgetResult counts the rows ForgetContact deleted, by table.
@@ -18,11 +19,12 @@ type ForgetResult struct {
 	Webhooks          int64
 	ProviderExchanges int64
 	SandboxMessages   int64
+	Bookings          int64
 }
 
 // Total returns the number of rows deleted.
 func (r ForgetResult) Total() int64 {
-	return r.Contacts + r.Calls + r.Messages + r.Webhooks + r.ProviderExchanges + r.SandboxMessages
+	return r.Contacts + r.Calls + r.Messages + r.Webhooks + r.ProviderExchanges + r.SandboxMessages + r.Bookings
 }
 
 // forgetPageSize is how many calls ForgetContact reads at once while looking for a caller id.
@@ -42,6 +44,7 @@ const idChunk = 500
 //     provider's id for it is one colon-separated field of the webhook's event key, such as
 //     "status:<CallSid>:busy".
 //   - the sandbox provider's texts between the number and one of the business's numbers.
+//   - the contact's bookings and holds, with the names, emails and notes given with them.
 //
 // It returns an error wrapping ErrNotFound, and deletes nothing, when the business stores
 // nothing about the number. Jobs already queued for the deleted rows find them gone and end.
@@ -108,6 +111,12 @@ func (tx *Tx) forget(ctx context.Context, b Business, e164 string) (ForgetResult
 		return res, err
 	}
 	if contactID.Valid {
+		res.Bookings, err = tx.q.DeleteContactBookings(ctx, dbsqlc.DeleteContactBookingsParams{
+			BusinessID: int64(b.ID), ContactID: contactID.Int64,
+		})
+		if err != nil {
+			return res, fmt.Errorf("delete bookings of contact %d: %w", contactID.Int64, err)
+		}
 		if res.Contacts, err = tx.deleteByIDs(ctx, "contacts", "id", []int64{contactID.Int64}); err != nil {
 			return res, err
 		}

@@ -134,6 +134,39 @@ func (f *forgetFixture) text(t *testing.T, b store.Business, contact store.Conta
 	return msg
 }
 
+// booking books the contact into the business's calendar at hour (UTC) on 2025-03-11, or holds
+// the slot when held is set. The calendar is created when missing.
+func (f *forgetFixture) booking(t *testing.T, b store.Business, contact store.ContactID, hour int, held bool) {
+	t.Helper()
+	ctx := context.Background()
+	cal, err := f.s.GetCalendarBySlug(ctx, b.ID, "repairs")
+	if errors.Is(err, store.ErrNotFound) {
+		cal, err = f.s.UpsertCalendar(ctx, store.Calendar{
+			BusinessID: b.ID, Slug: "repairs", Name: "Repairs", TimeZone: "America/Chicago",
+			SlotLength: time.Hour, Horizon: 24 * time.Hour,
+		})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 3, 11, hour, 0, 0, 0, time.UTC)
+	r := store.SlotRequest{
+		BusinessID: b.ID, CalendarID: cal.ID, ContactID: contact, Start: start, End: start.Add(time.Hour),
+		HoldUntil: time.Now().Add(time.Hour), Source: store.BookingSourcePage, Name: "Pat Lee", Email: "pat@example.com",
+	}
+	err = f.s.InTx(ctx, func(tx *store.Tx) error {
+		if held {
+			_, _, err := tx.HoldSlot(ctx, r)
+			return err
+		}
+		_, _, err := tx.BookSlot(ctx, r)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (f *forgetFixture) webhook(t *testing.T, key string) {
 	t.Helper()
 	_, _, err := f.s.InsertWebhook(context.Background(), store.Webhook{
@@ -205,11 +238,17 @@ func TestForgetContact(t *testing.T) {
 		f.call(t, f.other, callSID(5), forgotten, xOther.ID)
 		f.text(t, f.other, xOther, 0, store.Outbound)
 
+		// A booking and a hold of the forgotten caller, and bookings of everybody else.
+		f.booking(t, f.acme, x.ID, 9, false)
+		f.booking(t, f.acme, x.ID, 11, true)
+		f.booking(t, f.acme, y.ID, 13, false)
+		f.booking(t, f.other, xOther.ID, 9, false)
+
 		res, err := s.ForgetContact(ctx, f.acme, forgotten)
 		if err != nil {
 			t.Fatalf("forget: %v", err)
 		}
-		want := store.ForgetResult{Contacts: 1, Calls: 2, Messages: 3, Webhooks: 8, ProviderExchanges: 1, SandboxMessages: 1}
+		want := store.ForgetResult{Contacts: 1, Calls: 2, Messages: 3, Webhooks: 8, ProviderExchanges: 1, SandboxMessages: 1, Bookings: 2}
 		if res != want {
 			t.Errorf("deleted %+v, want %+v", res, want)
 		}
@@ -237,6 +276,11 @@ func TestForgetContact(t *testing.T) {
 		}
 		if got := column(t, s, "SELECT to_number FROM sandbox_messages"); !slices.Equal(got, []string{forgotten, neighbour}) {
 			t.Errorf("sandbox texts left (by recipient): %v", got)
+		}
+		wantBookings := []string{fmt.Sprint(y.ID), fmt.Sprint(xOther.ID)}
+		slices.Sort(wantBookings)
+		if got := column(t, s, "SELECT CAST(contact_id AS TEXT) FROM bookings"); !slices.Equal(got, wantBookings) {
+			t.Errorf("bookings left (by contact): %v, want %v", got, wantBookings)
 		}
 		var exchanges int
 		if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM provider_exchanges").Scan(&exchanges); err != nil {

@@ -13,4 +13,6 @@ type (
 	ConversationID int64 // a row of conversations
 	TaskID         int64 // a row of tasks
 	AlertID        int64 // a row of alerts
+	CalendarID     int64 // a row of calendars
+	BookingID      int64 // a row of bookings
 )

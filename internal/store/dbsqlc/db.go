@@ -30,6 +30,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.advanceSequenceStmt, err = db.PrepareContext(ctx, advanceSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query AdvanceSequence: %w", err)
 	}
+	if q.cancelBookingStmt, err = db.PrepareContext(ctx, cancelBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query CancelBooking: %w", err)
+	}
 	if q.claimMessageStmt, err = db.PrepareContext(ctx, claimMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimMessage: %w", err)
 	}
@@ -38,6 +41,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.completeTaskStmt, err = db.PrepareContext(ctx, completeTask); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteTask: %w", err)
+	}
+	if q.confirmBookingStmt, err = db.PrepareContext(ctx, confirmBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query ConfirmBooking: %w", err)
+	}
+	if q.countBookingsStartingStmt, err = db.PrepareContext(ctx, countBookingsStarting); err != nil {
+		return nil, fmt.Errorf("error preparing query CountBookingsStarting: %w", err)
 	}
 	if q.countBusinessesStmt, err = db.PrepareContext(ctx, countBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query CountBusinesses: %w", err)
@@ -48,8 +57,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countOutboundStmt, err = db.PrepareContext(ctx, countOutbound); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOutbound: %w", err)
 	}
+	if q.countOverlappingBookingsStmt, err = db.PrepareContext(ctx, countOverlappingBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query CountOverlappingBookings: %w", err)
+	}
 	if q.decideCallStmt, err = db.PrepareContext(ctx, decideCall); err != nil {
 		return nil, fmt.Errorf("error preparing query DecideCall: %w", err)
+	}
+	if q.deleteContactBookingsStmt, err = db.PrepareContext(ctx, deleteContactBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteContactBookings: %w", err)
 	}
 	if q.deleteExchangesBeforeStmt, err = db.PrepareContext(ctx, deleteExchangesBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExchangesBefore: %w", err)
@@ -66,6 +81,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.escalateAlertStmt, err = db.PrepareContext(ctx, escalateAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query EscalateAlert: %w", err)
 	}
+	if q.expireHoldsStmt, err = db.PrepareContext(ctx, expireHolds); err != nil {
+		return nil, fmt.Errorf("error preparing query ExpireHolds: %w", err)
+	}
 	if q.findOpenAlertStmt, err = db.PrepareContext(ctx, findOpenAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query FindOpenAlert: %w", err)
 	}
@@ -78,11 +96,26 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getAlertStmt, err = db.PrepareContext(ctx, getAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAlert: %w", err)
 	}
+	if q.getBookingStmt, err = db.PrepareContext(ctx, getBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBooking: %w", err)
+	}
+	if q.getBookingByIdempotencyKeyStmt, err = db.PrepareContext(ctx, getBookingByIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBookingByIdempotencyKey: %w", err)
+	}
 	if q.getBusinessStmt, err = db.PrepareContext(ctx, getBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBusiness: %w", err)
 	}
 	if q.getBusinessBySlugStmt, err = db.PrepareContext(ctx, getBusinessBySlug); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBusinessBySlug: %w", err)
+	}
+	if q.getCalendarStmt, err = db.PrepareContext(ctx, getCalendar); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCalendar: %w", err)
+	}
+	if q.getCalendarByFeedTokenStmt, err = db.PrepareContext(ctx, getCalendarByFeedToken); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCalendarByFeedToken: %w", err)
+	}
+	if q.getCalendarBySlugStmt, err = db.PrepareContext(ctx, getCalendarBySlug); err != nil {
+		return nil, fmt.Errorf("error preparing query GetCalendarBySlug: %w", err)
 	}
 	if q.getCallStmt, err = db.PrepareContext(ctx, getCall); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCall: %w", err)
@@ -135,6 +168,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertAlertDeliveryStmt, err = db.PrepareContext(ctx, insertAlertDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAlertDelivery: %w", err)
 	}
+	if q.insertBookingStmt, err = db.PrepareContext(ctx, insertBooking); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertBooking: %w", err)
+	}
 	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
 	}
@@ -168,17 +204,32 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAlertsStmt, err = db.PrepareContext(ctx, listAlerts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlerts: %w", err)
 	}
+	if q.listBookingsPageStmt, err = db.PrepareContext(ctx, listBookingsPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBookingsPage: %w", err)
+	}
 	if q.listBusinessesStmt, err = db.PrepareContext(ctx, listBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBusinesses: %w", err)
 	}
+	if q.listCalendarsStmt, err = db.PrepareContext(ctx, listCalendars); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCalendars: %w", err)
+	}
 	if q.listCallsPageStmt, err = db.PrepareContext(ctx, listCallsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCallsPage: %w", err)
+	}
+	if q.listContactBookingsStmt, err = db.PrepareContext(ctx, listContactBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContactBookings: %w", err)
 	}
 	if q.listContactsPageStmt, err = db.PrepareContext(ctx, listContactsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContactsPage: %w", err)
 	}
 	if q.listConversationMessagesStmt, err = db.PrepareContext(ctx, listConversationMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListConversationMessages: %w", err)
+	}
+	if q.listFeedBookingsStmt, err = db.PrepareContext(ctx, listFeedBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListFeedBookings: %w", err)
+	}
+	if q.listLiveBookingsStmt, err = db.PrepareContext(ctx, listLiveBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLiveBookings: %w", err)
 	}
 	if q.listMessageEventsStmt, err = db.PrepareContext(ctx, listMessageEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessageEvents: %w", err)
@@ -240,6 +291,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.recentAutomatedSentStmt, err = db.PrepareContext(ctx, recentAutomatedSent); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentAutomatedSent: %w", err)
 	}
+	if q.releaseContactHoldsStmt, err = db.PrepareContext(ctx, releaseContactHolds); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseContactHolds: %w", err)
+	}
 	if q.releaseTextBackWindowStmt, err = db.PrepareContext(ctx, releaseTextBackWindow); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseTextBackWindow: %w", err)
 	}
@@ -248,6 +302,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setAlertDeliveryStatusStmt, err = db.PrepareContext(ctx, setAlertDeliveryStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAlertDeliveryStatus: %w", err)
+	}
+	if q.setCalendarFeedTokenStmt, err = db.PrepareContext(ctx, setCalendarFeedToken); err != nil {
+		return nil, fmt.Errorf("error preparing query SetCalendarFeedToken: %w", err)
 	}
 	if q.setCallAnsweredByStmt, err = db.PrepareContext(ctx, setCallAnsweredBy); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCallAnsweredBy: %w", err)
@@ -312,6 +369,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertBusinessStmt, err = db.PrepareContext(ctx, upsertBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBusiness: %w", err)
 	}
+	if q.upsertCalendarStmt, err = db.PrepareContext(ctx, upsertCalendar); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertCalendar: %w", err)
+	}
 	if q.upsertContactStmt, err = db.PrepareContext(ctx, upsertContact); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertContact: %w", err)
 	}
@@ -336,6 +396,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing advanceSequenceStmt: %w", cerr)
 		}
 	}
+	if q.cancelBookingStmt != nil {
+		if cerr := q.cancelBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing cancelBookingStmt: %w", cerr)
+		}
+	}
 	if q.claimMessageStmt != nil {
 		if cerr := q.claimMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimMessageStmt: %w", cerr)
@@ -349,6 +414,16 @@ func (q *Queries) Close() error {
 	if q.completeTaskStmt != nil {
 		if cerr := q.completeTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing completeTaskStmt: %w", cerr)
+		}
+	}
+	if q.confirmBookingStmt != nil {
+		if cerr := q.confirmBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing confirmBookingStmt: %w", cerr)
+		}
+	}
+	if q.countBookingsStartingStmt != nil {
+		if cerr := q.countBookingsStartingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countBookingsStartingStmt: %w", cerr)
 		}
 	}
 	if q.countBusinessesStmt != nil {
@@ -366,9 +441,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countOutboundStmt: %w", cerr)
 		}
 	}
+	if q.countOverlappingBookingsStmt != nil {
+		if cerr := q.countOverlappingBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing countOverlappingBookingsStmt: %w", cerr)
+		}
+	}
 	if q.decideCallStmt != nil {
 		if cerr := q.decideCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing decideCallStmt: %w", cerr)
+		}
+	}
+	if q.deleteContactBookingsStmt != nil {
+		if cerr := q.deleteContactBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteContactBookingsStmt: %w", cerr)
 		}
 	}
 	if q.deleteExchangesBeforeStmt != nil {
@@ -396,6 +481,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing escalateAlertStmt: %w", cerr)
 		}
 	}
+	if q.expireHoldsStmt != nil {
+		if cerr := q.expireHoldsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing expireHoldsStmt: %w", cerr)
+		}
+	}
 	if q.findOpenAlertStmt != nil {
 		if cerr := q.findOpenAlertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing findOpenAlertStmt: %w", cerr)
@@ -416,6 +506,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getAlertStmt: %w", cerr)
 		}
 	}
+	if q.getBookingStmt != nil {
+		if cerr := q.getBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBookingStmt: %w", cerr)
+		}
+	}
+	if q.getBookingByIdempotencyKeyStmt != nil {
+		if cerr := q.getBookingByIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBookingByIdempotencyKeyStmt: %w", cerr)
+		}
+	}
 	if q.getBusinessStmt != nil {
 		if cerr := q.getBusinessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getBusinessStmt: %w", cerr)
@@ -424,6 +524,21 @@ func (q *Queries) Close() error {
 	if q.getBusinessBySlugStmt != nil {
 		if cerr := q.getBusinessBySlugStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getBusinessBySlugStmt: %w", cerr)
+		}
+	}
+	if q.getCalendarStmt != nil {
+		if cerr := q.getCalendarStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCalendarStmt: %w", cerr)
+		}
+	}
+	if q.getCalendarByFeedTokenStmt != nil {
+		if cerr := q.getCalendarByFeedTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCalendarByFeedTokenStmt: %w", cerr)
+		}
+	}
+	if q.getCalendarBySlugStmt != nil {
+		if cerr := q.getCalendarBySlugStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getCalendarBySlugStmt: %w", cerr)
 		}
 	}
 	if q.getCallStmt != nil {
@@ -511,6 +626,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertAlertDeliveryStmt: %w", cerr)
 		}
 	}
+	if q.insertBookingStmt != nil {
+		if cerr := q.insertBookingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertBookingStmt: %w", cerr)
+		}
+	}
 	if q.insertCallStmt != nil {
 		if cerr := q.insertCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
@@ -566,14 +686,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAlertsStmt: %w", cerr)
 		}
 	}
+	if q.listBookingsPageStmt != nil {
+		if cerr := q.listBookingsPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBookingsPageStmt: %w", cerr)
+		}
+	}
 	if q.listBusinessesStmt != nil {
 		if cerr := q.listBusinessesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBusinessesStmt: %w", cerr)
 		}
 	}
+	if q.listCalendarsStmt != nil {
+		if cerr := q.listCalendarsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCalendarsStmt: %w", cerr)
+		}
+	}
 	if q.listCallsPageStmt != nil {
 		if cerr := q.listCallsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCallsPageStmt: %w", cerr)
+		}
+	}
+	if q.listContactBookingsStmt != nil {
+		if cerr := q.listContactBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContactBookingsStmt: %w", cerr)
 		}
 	}
 	if q.listContactsPageStmt != nil {
@@ -584,6 +719,16 @@ func (q *Queries) Close() error {
 	if q.listConversationMessagesStmt != nil {
 		if cerr := q.listConversationMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listConversationMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listFeedBookingsStmt != nil {
+		if cerr := q.listFeedBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listFeedBookingsStmt: %w", cerr)
+		}
+	}
+	if q.listLiveBookingsStmt != nil {
+		if cerr := q.listLiveBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLiveBookingsStmt: %w", cerr)
 		}
 	}
 	if q.listMessageEventsStmt != nil {
@@ -686,6 +831,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing recentAutomatedSentStmt: %w", cerr)
 		}
 	}
+	if q.releaseContactHoldsStmt != nil {
+		if cerr := q.releaseContactHoldsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseContactHoldsStmt: %w", cerr)
+		}
+	}
 	if q.releaseTextBackWindowStmt != nil {
 		if cerr := q.releaseTextBackWindowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing releaseTextBackWindowStmt: %w", cerr)
@@ -699,6 +849,11 @@ func (q *Queries) Close() error {
 	if q.setAlertDeliveryStatusStmt != nil {
 		if cerr := q.setAlertDeliveryStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAlertDeliveryStatusStmt: %w", cerr)
+		}
+	}
+	if q.setCalendarFeedTokenStmt != nil {
+		if cerr := q.setCalendarFeedTokenStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setCalendarFeedTokenStmt: %w", cerr)
 		}
 	}
 	if q.setCallAnsweredByStmt != nil {
@@ -806,6 +961,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing upsertBusinessStmt: %w", cerr)
 		}
 	}
+	if q.upsertCalendarStmt != nil {
+		if cerr := q.upsertCalendarStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertCalendarStmt: %w", cerr)
+		}
+	}
 	if q.upsertContactStmt != nil {
 		if cerr := q.upsertContactStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertContactStmt: %w", cerr)
@@ -862,24 +1022,35 @@ type Queries struct {
 	tx                                *sql.Tx
 	addAlertOccurrenceStmt            *sql.Stmt
 	advanceSequenceStmt               *sql.Stmt
+	cancelBookingStmt                 *sql.Stmt
 	claimMessageStmt                  *sql.Stmt
 	claimTextBackWindowStmt           *sql.Stmt
 	completeTaskStmt                  *sql.Stmt
+	confirmBookingStmt                *sql.Stmt
+	countBookingsStartingStmt         *sql.Stmt
 	countBusinessesStmt               *sql.Stmt
 	countOpenTasksStmt                *sql.Stmt
 	countOutboundStmt                 *sql.Stmt
+	countOverlappingBookingsStmt      *sql.Stmt
 	decideCallStmt                    *sql.Stmt
+	deleteContactBookingsStmt         *sql.Stmt
 	deleteExchangesBeforeStmt         *sql.Stmt
 	deleteProcessedWebhooksBeforeStmt *sql.Stmt
 	deleteSandboxMessagesBeforeStmt   *sql.Stmt
 	ensureConversationStmt            *sql.Stmt
 	escalateAlertStmt                 *sql.Stmt
+	expireHoldsStmt                   *sql.Stmt
 	findOpenAlertStmt                 *sql.Stmt
 	findSandboxMessageStmt            *sql.Stmt
 	finishSequenceStmt                *sql.Stmt
 	getAlertStmt                      *sql.Stmt
+	getBookingStmt                    *sql.Stmt
+	getBookingByIdempotencyKeyStmt    *sql.Stmt
 	getBusinessStmt                   *sql.Stmt
 	getBusinessBySlugStmt             *sql.Stmt
+	getCalendarStmt                   *sql.Stmt
+	getCalendarByFeedTokenStmt        *sql.Stmt
+	getCalendarBySlugStmt             *sql.Stmt
 	getCallStmt                       *sql.Stmt
 	getCallByProviderCallIDStmt       *sql.Stmt
 	getContactStmt                    *sql.Stmt
@@ -897,6 +1068,7 @@ type Queries struct {
 	getWebhookStmt                    *sql.Stmt
 	insertAlertStmt                   *sql.Stmt
 	insertAlertDeliveryStmt           *sql.Stmt
+	insertBookingStmt                 *sql.Stmt
 	insertCallStmt                    *sql.Stmt
 	insertMessageStmt                 *sql.Stmt
 	insertMessageEventStmt            *sql.Stmt
@@ -908,10 +1080,15 @@ type Queries struct {
 	latestSMSAlertToStmt              *sql.Stmt
 	listAlertDeliveriesStmt           *sql.Stmt
 	listAlertsStmt                    *sql.Stmt
+	listBookingsPageStmt              *sql.Stmt
 	listBusinessesStmt                *sql.Stmt
+	listCalendarsStmt                 *sql.Stmt
 	listCallsPageStmt                 *sql.Stmt
+	listContactBookingsStmt           *sql.Stmt
 	listContactsPageStmt              *sql.Stmt
 	listConversationMessagesStmt      *sql.Stmt
+	listFeedBookingsStmt              *sql.Stmt
+	listLiveBookingsStmt              *sql.Stmt
 	listMessageEventsStmt             *sql.Stmt
 	listMessagesByCallStmt            *sql.Stmt
 	listMessagesPageStmt              *sql.Stmt
@@ -932,9 +1109,11 @@ type Queries struct {
 	noteInboundStmt                   *sql.Stmt
 	noteOutboundStmt                  *sql.Stmt
 	recentAutomatedSentStmt           *sql.Stmt
+	releaseContactHoldsStmt           *sql.Stmt
 	releaseTextBackWindowStmt         *sql.Stmt
 	resolveContactAlertsStmt          *sql.Stmt
 	setAlertDeliveryStatusStmt        *sql.Stmt
+	setCalendarFeedTokenStmt          *sql.Stmt
 	setCallAnsweredByStmt             *sql.Stmt
 	setCallDialResultStmt             *sql.Stmt
 	setCallHandlingStmt               *sql.Stmt
@@ -956,6 +1135,7 @@ type Queries struct {
 	startSequenceStmt                 *sql.Stmt
 	stopSequencesStmt                 *sql.Stmt
 	upsertBusinessStmt                *sql.Stmt
+	upsertCalendarStmt                *sql.Stmt
 	upsertContactStmt                 *sql.Stmt
 	upsertNumberStmt                  *sql.Stmt
 	upsertProviderStmt                *sql.Stmt
@@ -967,24 +1147,35 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		tx:                                tx,
 		addAlertOccurrenceStmt:            q.addAlertOccurrenceStmt,
 		advanceSequenceStmt:               q.advanceSequenceStmt,
+		cancelBookingStmt:                 q.cancelBookingStmt,
 		claimMessageStmt:                  q.claimMessageStmt,
 		claimTextBackWindowStmt:           q.claimTextBackWindowStmt,
 		completeTaskStmt:                  q.completeTaskStmt,
+		confirmBookingStmt:                q.confirmBookingStmt,
+		countBookingsStartingStmt:         q.countBookingsStartingStmt,
 		countBusinessesStmt:               q.countBusinessesStmt,
 		countOpenTasksStmt:                q.countOpenTasksStmt,
 		countOutboundStmt:                 q.countOutboundStmt,
+		countOverlappingBookingsStmt:      q.countOverlappingBookingsStmt,
 		decideCallStmt:                    q.decideCallStmt,
+		deleteContactBookingsStmt:         q.deleteContactBookingsStmt,
 		deleteExchangesBeforeStmt:         q.deleteExchangesBeforeStmt,
 		deleteProcessedWebhooksBeforeStmt: q.deleteProcessedWebhooksBeforeStmt,
 		deleteSandboxMessagesBeforeStmt:   q.deleteSandboxMessagesBeforeStmt,
 		ensureConversationStmt:            q.ensureConversationStmt,
 		escalateAlertStmt:                 q.escalateAlertStmt,
+		expireHoldsStmt:                   q.expireHoldsStmt,
 		findOpenAlertStmt:                 q.findOpenAlertStmt,
 		findSandboxMessageStmt:            q.findSandboxMessageStmt,
 		finishSequenceStmt:                q.finishSequenceStmt,
 		getAlertStmt:                      q.getAlertStmt,
+		getBookingStmt:                    q.getBookingStmt,
+		getBookingByIdempotencyKeyStmt:    q.getBookingByIdempotencyKeyStmt,
 		getBusinessStmt:                   q.getBusinessStmt,
 		getBusinessBySlugStmt:             q.getBusinessBySlugStmt,
+		getCalendarStmt:                   q.getCalendarStmt,
+		getCalendarByFeedTokenStmt:        q.getCalendarByFeedTokenStmt,
+		getCalendarBySlugStmt:             q.getCalendarBySlugStmt,
 		getCallStmt:                       q.getCallStmt,
 		getCallByProviderCallIDStmt:       q.getCallByProviderCallIDStmt,
 		getContactStmt:                    q.getContactStmt,
@@ -1002,6 +1193,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getWebhookStmt:                    q.getWebhookStmt,
 		insertAlertStmt:                   q.insertAlertStmt,
 		insertAlertDeliveryStmt:           q.insertAlertDeliveryStmt,
+		insertBookingStmt:                 q.insertBookingStmt,
 		insertCallStmt:                    q.insertCallStmt,
 		insertMessageStmt:                 q.insertMessageStmt,
 		insertMessageEventStmt:            q.insertMessageEventStmt,
@@ -1013,10 +1205,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		latestSMSAlertToStmt:              q.latestSMSAlertToStmt,
 		listAlertDeliveriesStmt:           q.listAlertDeliveriesStmt,
 		listAlertsStmt:                    q.listAlertsStmt,
+		listBookingsPageStmt:              q.listBookingsPageStmt,
 		listBusinessesStmt:                q.listBusinessesStmt,
+		listCalendarsStmt:                 q.listCalendarsStmt,
 		listCallsPageStmt:                 q.listCallsPageStmt,
+		listContactBookingsStmt:           q.listContactBookingsStmt,
 		listContactsPageStmt:              q.listContactsPageStmt,
 		listConversationMessagesStmt:      q.listConversationMessagesStmt,
+		listFeedBookingsStmt:              q.listFeedBookingsStmt,
+		listLiveBookingsStmt:              q.listLiveBookingsStmt,
 		listMessageEventsStmt:             q.listMessageEventsStmt,
 		listMessagesByCallStmt:            q.listMessagesByCallStmt,
 		listMessagesPageStmt:              q.listMessagesPageStmt,
@@ -1037,9 +1234,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		noteInboundStmt:                   q.noteInboundStmt,
 		noteOutboundStmt:                  q.noteOutboundStmt,
 		recentAutomatedSentStmt:           q.recentAutomatedSentStmt,
+		releaseContactHoldsStmt:           q.releaseContactHoldsStmt,
 		releaseTextBackWindowStmt:         q.releaseTextBackWindowStmt,
 		resolveContactAlertsStmt:          q.resolveContactAlertsStmt,
 		setAlertDeliveryStatusStmt:        q.setAlertDeliveryStatusStmt,
+		setCalendarFeedTokenStmt:          q.setCalendarFeedTokenStmt,
 		setCallAnsweredByStmt:             q.setCallAnsweredByStmt,
 		setCallDialResultStmt:             q.setCallDialResultStmt,
 		setCallHandlingStmt:               q.setCallHandlingStmt,
@@ -1061,6 +1260,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		startSequenceStmt:                 q.startSequenceStmt,
 		stopSequencesStmt:                 q.stopSequencesStmt,
 		upsertBusinessStmt:                q.upsertBusinessStmt,
+		upsertCalendarStmt:                q.upsertCalendarStmt,
 		upsertContactStmt:                 q.upsertContactStmt,
 		upsertNumberStmt:                  q.upsertNumberStmt,
 		upsertProviderStmt:                q.upsertProviderStmt,

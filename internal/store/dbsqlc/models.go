@@ -42,6 +42,26 @@ type AlertDelivery struct {
 	UpdatedAt time.Time
 }
 
+type Booking struct {
+	ID             int64
+	BusinessID     int64
+	CalendarID     int64
+	ContactID      int64
+	StartsAt       time.Time
+	EndsAt         time.Time
+	State          string
+	HoldExpiresAt  sql.NullTime
+	Source         string
+	Name           string
+	Email          string
+	Notes          string
+	IdempotencyKey sql.NullString
+	ReplacesID     sql.NullInt64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	CancelledAt    sql.NullTime
+}
+
 type Business struct {
 	ID                    int64
 	Slug                  string
@@ -60,6 +80,26 @@ type Business struct {
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 	Settings              string
+}
+
+type Calendar struct {
+	ID                  int64
+	BusinessID          int64
+	Slug                string
+	Name                string
+	TimeZone            string
+	Hours               string
+	SlotSeconds         int64
+	BufferBeforeSeconds int64
+	BufferAfterSeconds  int64
+	MinNoticeSeconds    int64
+	HorizonSeconds      int64
+	MaxPerDay           int32
+	Closures            string
+	Address             string
+	FeedToken           string
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 type Call struct {

@@ -37,6 +37,18 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	}
 }
 
+// EachWithClock runs fn as Each does, with a store whose clock starts at start and moves only
+// when the test advances it. Each dialect gets a clock of its own.
+func EachWithClock(t *testing.T, start time.Time, fn func(t *testing.T, s *store.Store, clock *Clock)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			clock := NewClock(start)
+			fn(t, OpenWith(t, Target(t, d), store.Options{Clock: clock.Now}), clock)
+		})
+	}
+}
+
 // Open returns a migrated store of the dialect, closed when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
