@@ -42,17 +42,36 @@ type TakenError struct {
 func (e *TakenError) Error() string { return e.err.Error() }
 func (e *TakenError) Unwrap() error { return e.err }
 
+// Change is what happened to a booking.
+type Change string
+
+// Changes passed to Options.OnChange.
+const (
+	Booked      Change = "booked"
+	Rescheduled Change = "rescheduled"
+	Cancelled   Change = "cancelled"
+)
+
+// ChangeFunc runs in the transaction that makes a change, so that what follows from it (the
+// confirmation text, reminders, stopping follow-ups) commits with the change or not at all. A
+// repeated request that changes nothing does not call it.
+type ChangeFunc func(ctx context.Context, tx *store.Tx, b store.Booking, change Change) error
+
 // Options configures a Service.
 type Options struct {
 	// HoldFor is how long offered slots are held; DefaultHoldFor when zero.
 	HoldFor time.Duration
+	// OnChange, when set, runs for each new, moved or cancelled booking. Its error undoes the
+	// change.
+	OnChange ChangeFunc
 }
 
 // Service offers, holds, books, cancels and reschedules slots. It reads the time from the
 // store's clock, so that holds and their expiry agree. It is safe for concurrent use.
 type Service struct {
-	store   *store.Store
-	holdFor time.Duration
+	store    *store.Store
+	holdFor  time.Duration
+	onChange ChangeFunc
 }
 
 // New returns a Service on s.
@@ -60,7 +79,10 @@ func New(s *store.Store, opts Options) *Service {
 	if opts.HoldFor <= 0 {
 		opts.HoldFor = DefaultHoldFor
 	}
-	return &Service{store: s, holdFor: opts.HoldFor}
+	if opts.OnChange == nil {
+		opts.OnChange = func(context.Context, *store.Tx, store.Booking, Change) error { return nil }
+	}
+	return &Service{store: s, holdFor: opts.HoldFor, onChange: opts.OnChange}
 }
 
 // OfferRequest describes the slots to offer a contact by text.
@@ -280,8 +302,10 @@ func (s *Service) confirm(ctx context.Context, r BookRequest) (store.Booking, bo
 			return err
 		}
 		// The other slots offered with this one are not needed any more.
-		_, err = tx.ReleaseHolds(ctx, r.BusinessID, r.ContactID)
-		return err
+		if _, err := tx.ReleaseHolds(ctx, r.BusinessID, r.ContactID); err != nil {
+			return err
+		}
+		return s.onChange(ctx, tx, booked, Booked)
 	})
 	return booked, created, err
 }
@@ -306,7 +330,10 @@ func (s *Service) bookDirect(ctx context.Context, r BookRequest) (store.Booking,
 			Start: slot.Start, End: slot.End, Source: r.Source,
 			Name: r.Name, Email: r.Email, Notes: r.Notes, IdempotencyKey: r.IdempotencyKey,
 		})
-		return err
+		if err != nil || !created {
+			return err
+		}
+		return s.onChange(ctx, tx, booked, Booked)
 	})
 	return booked, created, err
 }
@@ -316,7 +343,23 @@ func (s *Service) bookDirect(ctx context.Context, r BookRequest) (store.Booking,
 func (s *Service) Cancel(
 	ctx context.Context, business store.BusinessID, id store.BookingID,
 ) (store.Booking, bool, error) {
-	return s.store.CancelBooking(ctx, business, id)
+	var (
+		cancelled store.Booking
+		changed   bool
+	)
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		prior, err := tx.GetBooking(ctx, business, id)
+		if err != nil {
+			return err
+		}
+		cancelled, changed, err = tx.CancelBooking(ctx, business, id)
+		// Releasing a hold tells nobody anything: only a booking that was made counts.
+		if err != nil || !changed || prior.State != store.BookingBooked {
+			return err
+		}
+		return s.onChange(ctx, tx, cancelled, Cancelled)
+	})
+	return cancelled, changed, err
 }
 
 // RescheduleRequest is a request to move a booking to another slot of its calendar.
@@ -357,7 +400,10 @@ func (s *Service) Reschedule(ctx context.Context, r RescheduleRequest) (store.Bo
 			BusinessID: r.BusinessID, BookingID: r.BookingID, Start: slot.Start, End: slot.End,
 			IdempotencyKey: r.IdempotencyKey,
 		})
-		return err
+		if err != nil || !created {
+			return err
+		}
+		return s.onChange(ctx, tx, moved, Rescheduled)
 	})
 	if errors.Is(err, store.ErrSlotTaken) {
 		alternatives := OfferRequest{

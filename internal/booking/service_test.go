@@ -643,3 +643,97 @@ func TestOfferAndBookAcrossSpringForward(t *testing.T) {
 		}
 	})
 }
+
+// changeLog records the changes a Service reports, in order.
+type changeLog struct {
+	mu      sync.Mutex
+	changes []string
+	fail    error
+}
+
+func (l *changeLog) record(_ context.Context, tx *store.Tx, b store.Booking, change booking.Change) error {
+	if tx == nil {
+		return errors.New("change reported outside a transaction")
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fail != nil {
+		return l.fail
+	}
+	l.changes = append(l.changes, fmt.Sprintf("%s %d", change, b.ID))
+	return nil
+}
+
+func (l *changeLog) list() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.changes)
+}
+
+func TestOnChangeReportsEachChangeOnce(t *testing.T) {
+	storetest.EachWithClock(t, serviceNow, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		ctx := context.Background()
+		f := newFixture(t, s, clock, nil)
+		log := &changeLog{}
+		f.svc = booking.New(s, booking.Options{OnChange: log.record})
+		lead := f.contact(t, "+12025550143")
+
+		booked, _, err := f.book(lead, local(t, 3, 11, 10), store.BookingSourcePage, "page:1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, created, err := f.book(lead, local(t, 3, 11, 10), store.BookingSourcePage, "page:1"); err != nil || created {
+			t.Fatalf("repeated booking: created %v, error %v", created, err)
+		}
+		moved, _, err := f.svc.Reschedule(ctx, booking.RescheduleRequest{BusinessID: f.b.ID, BookingID: booked.ID, Start: local(t, 3, 11, 11)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.svc.Cancel(ctx, f.b.ID, moved.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, changed, err := f.svc.Cancel(ctx, f.b.ID, moved.ID); err != nil || changed {
+			t.Fatalf("second cancel: changed %v, error %v", changed, err)
+		}
+
+		offers := f.offer(t, f.contact(t, "+12025550144"), booking.OfferRequest{Count: 2})
+		if _, _, err := f.svc.Cancel(ctx, f.b.ID, offers[0].Hold.ID); err != nil {
+			t.Fatal(err)
+		}
+		confirmed, _, err := f.svc.Book(ctx, booking.BookRequest{
+			BusinessID: f.b.ID, ContactID: offers[1].Hold.ContactID, HoldID: offers[1].Hold.ID, Source: store.BookingSourceSMS,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		want := []string{
+			fmt.Sprintf("booked %d", booked.ID), fmt.Sprintf("rescheduled %d", moved.ID),
+			fmt.Sprintf("cancelled %d", moved.ID), fmt.Sprintf("booked %d", confirmed.ID),
+		}
+		if got := log.list(); !slices.Equal(got, want) {
+			t.Errorf("changes %v, want %v (a released hold and repeats report nothing)", got, want)
+		}
+	})
+}
+
+func TestOnChangeErrorUndoesBooking(t *testing.T) {
+	storetest.EachWithClock(t, serviceNow, func(t *testing.T, s *store.Store, clock *storetest.Clock) {
+		ctx := context.Background()
+		f := newFixture(t, s, clock, nil)
+		log := &changeLog{fail: errors.New("confirmation not queued")}
+		f.svc = booking.New(s, booking.Options{OnChange: log.record})
+		lead := f.contact(t, "+12025550143")
+
+		if _, _, err := f.book(lead, local(t, 3, 11, 10), store.BookingSourcePage, ""); err == nil {
+			t.Fatal("booking succeeded although its confirmation failed")
+		}
+		bookings, err := s.ListContactBookings(ctx, f.b.ID, lead.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bookings) != 0 {
+			t.Errorf("%d bookings stored, want none", len(bookings))
+		}
+	})
+}
