@@ -87,6 +87,8 @@ func TestPBXReports(t *testing.T) {
 		{"1773255850.41", "+12025550161", "missed", store.OutcomeMissed, "no-answer", "no answer, as the PBX reported", true},
 		{"1773255850.42", "+12025550162", "voicemail", store.OutcomeMissed, "voicemail", "the business's voicemail took the call", true},
 		{"1773255850.43", "+12025550163", "answered", store.OutcomeAnswered, "answered", "answered, as the PBX reported", false},
+		// A PBX script maps a withheld caller id to an empty caller.
+		{"1773255850.46", "", "missed", store.OutcomeMissed, "no-answer", "is withheld", false},
 	}
 	eachDatabase(t, func(t *testing.T, d store.Dialect) {
 		h := newHarness(t, d, numberSetup{answerCheck: provider.AnswerCheckMachine})

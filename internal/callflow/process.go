@@ -156,9 +156,9 @@ func (p *Processor) applyCallerLeg(ctx context.Context, tx *store.Tx, w store.We
 	case provider.CallDialEnded:
 		handling = store.HandlingDial
 	}
-	if ev.Type == provider.CallDialEnded && ev.From == "" {
-		// A dial result without the caller comes from the leg that rang the business's phone (a Telnyx
-		// forwarded leg), so it completes a call its caller's leg records and never starts one.
+	if ev.LegOnly {
+		// The leg that rang the business's phone reported by itself, so the event completes a call
+		// its caller's leg records and never starts one.
 		_, err := tx.GetCallByProviderID(ctx, w.ProviderID, ev.CallID)
 		if errors.Is(err, store.ErrNotFound) {
 			return "", errCallNotSeen

@@ -66,7 +66,10 @@ type Event struct {
 	AccountSID string
 	CallID     string // the caller's leg; for events about the forwarded leg, its parent call
 	LegID      string // the forwarded leg, when the event is about it
-	From       string // caller id exactly as sent (may be "Anonymous" or empty)
+	// LegOnly marks an event that the forwarded leg reported by itself, without the caller's
+	// details, so it can complete a call the caller's leg recorded but never start one.
+	LegOnly bool
+	From    string // caller id exactly as sent (may be "Anonymous" or empty)
 	// To is the business number that was called or texted. On forwarded-leg events it is set
 	// only when the adapter could recover it from its callback URL.
 	To string

@@ -199,7 +199,9 @@ func unchanged(c callEvent) provider.Event {
 // or the forwarded leg's id and the business number from the "number" query parameter.
 func (c callEvent) event(eventType provider.EventType) provider.Event {
 	if c.leg == forwardedLeg {
-		return provider.Event{Type: eventType, LegID: c.payload.CallLegID, To: c.query.Get(businessNumberParam)}
+		return provider.Event{
+			Type: eventType, LegID: c.payload.CallLegID, LegOnly: true, To: c.query.Get(businessNumberParam),
+		}
 	}
 	return provider.Event{Type: eventType, From: c.payload.From, To: c.payload.To}
 }

@@ -52,32 +52,32 @@ func TestParseCallControl(t *testing.T) {
 		{"forwarded leg started", RouteCallControlForwarded, forwardedQuery, "cc-initiated-outgoing.json",
 			provider.Event{
 				Key: "cc:00000000-0000-4000-8000-000000000103", Type: provider.CallStatus, CallID: sessionID,
-				LegID: ownerLegID, To: businessPhone, OccurredAt: at,
+				LegID: ownerLegID, LegOnly: true, To: businessPhone, OccurredAt: at,
 			}},
 		{"owner answered", RouteCallControlForwarded, forwardedQuery, "cc-answered-owner.json", provider.Event{
 			Key: "cc:00000000-0000-4000-8000-000000000104", Type: provider.CallDialEnded, CallID: sessionID,
-			LegID: ownerLegID, To: businessPhone, DialStatus: "answered", OccurredAt: at,
+			LegID: ownerLegID, LegOnly: true, To: businessPhone, DialStatus: "answered", OccurredAt: at,
 		}},
 		{"owner bridged", RouteCallControlForwarded, forwardedQuery, "cc-bridged-owner.json", provider.Event{
 			Key: "cc:00000000-0000-4000-8000-000000000105", Type: provider.CallDialEnded, CallID: sessionID,
-			LegID: ownerLegID, To: businessPhone, DialStatus: "answered", OccurredAt: at,
+			LegID: ownerLegID, LegOnly: true, To: businessPhone, DialStatus: "answered", OccurredAt: at,
 		}},
 		{"owner timed out", RouteCallControlForwarded, forwardedQuery, "cc-hangup-owner-timeout.json", provider.Event{
 			Key: "cc:00000000-0000-4000-8000-000000000303", Type: provider.CallDialEnded, CallID: sessionID,
-			LegID: ownerLegID, To: businessPhone, DialStatus: "no-answer", OccurredAt: at,
+			LegID: ownerLegID, LegOnly: true, To: businessPhone, DialStatus: "no-answer", OccurredAt: at,
 		}},
 		{"owner hung up", RouteCallControlForwarded, forwardedQuery, "cc-hangup-owner-normal.json", provider.Event{
 			Key: "cc:00000000-0000-4000-8000-000000000304", Type: provider.CallDialEnded, CallID: sessionID,
-			LegID: ownerLegID, To: businessPhone, DialStatus: "completed", OccurredAt: at,
+			LegID: ownerLegID, LegOnly: true, To: businessPhone, DialStatus: "completed", OccurredAt: at,
 		}},
 		{"owner hangup without cause", RouteCallControlForwarded, forwardedQuery, "cc-hangup-owner-no-cause.json",
 			provider.Event{
 				Key: "cc:00000000-0000-4000-8000-000000000305", Type: provider.CallDialEnded, CallID: sessionID,
-				LegID: ownerLegID, To: businessPhone, DialStatus: "unspecified", OccurredAt: at,
+				LegID: ownerLegID, LegOnly: true, To: businessPhone, DialStatus: "unspecified", OccurredAt: at,
 			}},
 		{"forwarded without number", RouteCallControlForwarded, "", "cc-hangup-owner-timeout.json", provider.Event{
 			Key: "cc:00000000-0000-4000-8000-000000000303", Type: provider.CallDialEnded, CallID: sessionID,
-			LegID: ownerLegID, DialStatus: "no-answer", OccurredAt: at,
+			LegID: ownerLegID, LegOnly: true, DialStatus: "no-answer", OccurredAt: at,
 		}},
 		{"machine", RouteCallControlForwarded, forwardedQuery, "cc-machine-detection.json", provider.Event{
 			Key: "cc:00000000-0000-4000-8000-000000000401", Type: provider.CallMachine, CallID: sessionID,
