@@ -42,6 +42,8 @@ type harness struct {
 	store *store.Store
 	fake  *twiliotest.Server
 	seq   atomic.Int64
+	// db is the database's target: a SQLite file path or a PostgreSQL URL, for commands that open it.
+	db string
 	// client posts webhooks; it keeps enough idle connections for load tests.
 	client *http.Client
 }
@@ -194,7 +196,7 @@ func newClusterWith(t testing.TB, d store.Dialect, instances int, opts harnessOp
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 256}}
 	t.Cleanup(client.CloseIdleConnections)
-	return &harness{t: t, app: a, apps: apps, store: s, fake: fake, client: client}
+	return &harness{t: t, app: a, apps: apps, store: s, fake: fake, db: cfg.DB, client: client}
 }
 
 // newCallSID returns a distinct call id for this harness.

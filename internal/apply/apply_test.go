@@ -173,7 +173,7 @@ func TestApplyFollowUpsOffAndQuietHours(t *testing.T) {
 		if len(b.Settings.FollowUps) != 0 {
 			t.Errorf("stored FollowUps = %+v, want none", b.Settings.FollowUps)
 		}
-		want := store.QuietHours{Start: 9 * 60, End: 20 * 60, InstantReplies: true}
+		want := store.QuietHours{Start: 9 * 60, End: 20 * 60, HoldInstantReplies: true}
 		if b.Settings.QuietHours != want {
 			t.Errorf("stored QuietHours = %+v, want %+v", b.Settings.QuietHours, want)
 		}

@@ -125,6 +125,9 @@ func (p *Processor) compose(
 	if !b.Hours.IsOpen(start, loc) {
 		name, src, def = "after_hours", b.TextBack.AfterHoursTemplate, msgtemplate.DefaultAfterHours
 		if open, ok := b.Hours.NextOpen(now, loc); ok {
+			// NOTE: next_open is described relative to now, when the text is queued. A text back
+			// that quiet hours hold until morning (QuietHours.HoldInstantReplies) still reads, for
+			// example, "tomorrow at 8:00 AM" when it goes out on the morning of that day.
 			values[msgtemplate.FieldNextOpen] = hours.Describe(now, open, loc)
 		}
 	}

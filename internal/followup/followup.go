@@ -69,21 +69,37 @@ func Register(workers *river.Workers, s *Service) {
 
 // Start begins the business's follow-ups for a contact who was just texted back after call,
 // unless a sequence already runs for them. It runs in tx, with the text back.
+//
+// The steps count from the call, or from now when the call was reported late (a PBX may report a
+// call long after it ended), so that no follow-up is due as the text back goes out.
 func (s *Service) Start(ctx context.Context, tx *store.Tx, business store.Business, contact store.ContactID, call store.Call) error {
 	steps := business.Settings.FollowUps
 	if len(steps) == 0 {
 		return nil
 	}
-	seq, started, err := tx.StartSequence(ctx, business.ID, contact, call.ID, call.NumberID, call.StartedAt)
+	from := call.StartedAt
+	if now := tx.Now(); from.Before(now) && now.Sub(from) > lateReport {
+		from = now
+	}
+	seq, started, err := tx.StartSequence(ctx, business.ID, contact, call.ID, call.NumberID, from)
 	if err != nil || !started {
 		return err
 	}
-	for i, step := range steps {
-		opts := StepArgs{}.InsertOpts()
-		opts.ScheduledAt = call.StartedAt.Add(time.Duration(step.Delay))
-		if _, err := s.queue.InsertTx(ctx, tx, StepArgs{SequenceID: int64(seq.ID), Step: i}, &opts); err != nil {
-			return fmt.Errorf("schedule follow-up %d of sequence %d: %w", i+1, seq.ID, err)
-		}
+	return s.schedule(ctx, tx, seq, 0, steps[0])
+}
+
+// lateReport is how long after a call its text back may start the follow-ups before they count
+// from the text back instead.
+const lateReport = 10 * time.Minute
+
+// schedule inserts the job of step, due its delay after the sequence started. Each step schedules
+// the next when it runs, so one job per sequence is pending at a time, and steps the business adds
+// later are still reached.
+func (s *Service) schedule(ctx context.Context, tx *store.Tx, seq store.Sequence, step int, def store.FollowUpStep) error {
+	opts := StepArgs{}.InsertOpts()
+	opts.ScheduledAt = seq.StartedAt.Add(time.Duration(def.Delay))
+	if _, err := s.queue.InsertTx(ctx, tx, StepArgs{SequenceID: int64(seq.ID), Step: step}, &opts); err != nil {
+		return fmt.Errorf("schedule follow-up %d of sequence %d: %w", step+1, seq.ID, err)
 	}
 	return nil
 }
@@ -121,7 +137,9 @@ func (w *stepWorker) Work(ctx context.Context, job *river.Job[StepArgs]) error {
 	return w.s.step(ctx, store.SequenceID(job.Args.SequenceID), job.Args.Step)
 }
 
-// step queues one follow-up unless the sequence has stopped or should stop now.
+// step queues one follow-up and schedules the next, unless the sequence has stopped or should
+// stop now. When later steps are due as well, as after downtime, it sends only the last of them and
+// skips the others, so a lead never gets two follow-ups back to back.
 func (s *Service) step(ctx context.Context, id store.SequenceID, step int) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
 		seq, err := tx.GetSequence(ctx, id)
@@ -132,6 +150,12 @@ func (s *Service) step(ctx context.Context, id store.SequenceID, step int) error
 			return err
 		}
 		if err := tx.LockContact(ctx, seq.ContactID); err != nil {
+			return err
+		}
+		// Read the sequence again under the lock, since another step may have gone out meanwhile.
+		// A step below StepsSent went out already, queued by a later step or an earlier run.
+		seq, err = tx.GetSequence(ctx, id)
+		if err != nil || seq.State != store.SequenceActive || step < seq.StepsSent {
 			return err
 		}
 		business, err := s.dir.Business(ctx, tx, seq.BusinessID)
@@ -148,13 +172,25 @@ func (s *Service) step(ctx context.Context, id store.SequenceID, step int) error
 			}
 			return s.Stop(ctx, tx, seq.BusinessID, seq.ContactID, reason)
 		}
-		if err := s.queueStep(ctx, tx, business, seq, step, steps[step]); err != nil {
+		// Skip to the last step that is due, recording the ones passed over as skipped.
+		due := step
+		for due+1 < len(steps) && !seq.StartedAt.Add(time.Duration(steps[due+1].Delay)).After(tx.Now()) {
+			due++
+		}
+		for skipped := seq.StepsSent; skipped < due; skipped++ {
+			if _, err := tx.AdvanceSequence(ctx, seq.ID, skipped); err != nil {
+				return err
+			}
+			s.log.Info("follow-up skipped, a later one is due too", slog.Int64("sequence_id", int64(seq.ID)),
+				slog.Int("step", skipped+1))
+		}
+		if err := s.queueStep(ctx, tx, business, seq, due, steps[due]); err != nil {
 			return err
 		}
-		if step == len(steps)-1 {
+		if due == len(steps)-1 {
 			return tx.FinishSequence(ctx, seq.ID)
 		}
-		return nil
+		return s.schedule(ctx, tx, seq, due+1, steps[due+1])
 	})
 }
 

@@ -47,7 +47,7 @@ func (c *checker) quietHours(business *mapping) store.QuietHours {
 		c.reversedWindow(m, start, end)
 	}
 
-	qh := store.QuietHours{Start: start, End: end, InstantReplies: c.instantReplies(m)}
+	qh := store.QuietHours{Start: start, End: end, HoldInstantReplies: c.instantReplies(m)}
 	if startOK && endOK && start < end {
 		c.checkStateWindows(m, quiet.Window{Start: start, End: end})
 	}

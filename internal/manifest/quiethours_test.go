@@ -21,9 +21,9 @@ func TestQuietHoursSettings(t *testing.T) {
 		{"default window", "    quiet_hours: {start: \"08:00\", end: \"21:00\"}\n",
 			store.QuietHours{Start: 8 * 60, End: 21 * 60}},
 		{"wait", "    quiet_hours:\n      instant_replies: wait\n",
-			store.QuietHours{Start: 8 * 60, End: 21 * 60, InstantReplies: true}},
+			store.QuietHours{Start: 8 * 60, End: 21 * 60, HoldInstantReplies: true}},
 		{"wait in capitals", "    quiet_hours:\n      instant_replies: WAIT\n",
-			store.QuietHours{Start: 8 * 60, End: 21 * 60, InstantReplies: true}},
+			store.QuietHours{Start: 8 * 60, End: 21 * 60, HoldInstantReplies: true}},
 		{"anytime", "    quiet_hours:\n      start: \"08:30\"\n      instant_replies: anytime\n",
 			store.QuietHours{Start: 8*60 + 30, End: 21 * 60}},
 	}

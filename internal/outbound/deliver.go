@@ -285,7 +285,7 @@ func (s *Sender) quietHours(
 		return 0, false, err
 	}
 	qh := business.Settings.QuietHours
-	if !pol.quiet && !(pol.instant && qh.InstantReplies) {
+	if !pol.quiet && !(pol.instant && qh.HoldInstantReplies) {
 		return 0, false, nil
 	}
 	now := s.clock()

@@ -59,7 +59,9 @@ func (o ops) GetSequence(ctx context.Context, id SequenceID) (Sequence, error) {
 	return sequenceFromRow(row), nil
 }
 
-// StopSequences stops the contact's running sequence for good and reports whether one ran.
+// StopSequences stops the contact's running sequence for good and holds the contact's follow-ups
+// still waiting to be sent, such as one waiting for quiet hours to end, even when their sequence
+// had finished. It reports whether a sequence ran or a follow-up was held.
 func (o ops) StopSequences(ctx context.Context, business BusinessID, contact ContactID, reason string) (bool, error) {
 	n, err := o.q.StopSequences(ctx, dbsqlc.StopSequencesParams{
 		BusinessID: int64(business), ContactID: int64(contact), StopReason: reason, EndedAt: nullTime(o.Now()),
@@ -67,7 +69,14 @@ func (o ops) StopSequences(ctx context.Context, business BusinessID, contact Con
 	if err != nil {
 		return false, fmt.Errorf("stop follow-ups for contact %d: %w", contact, err)
 	}
-	return n > 0, nil
+	held, err := o.q.HoldQueuedFollowUps(ctx, dbsqlc.HoldQueuedFollowUpsParams{
+		BusinessID: int64(business), ContactID: nullInt(int64(contact)), HoldReason: "follow-ups stopped: " + reason,
+		UpdatedAt: o.Now(),
+	})
+	if err != nil {
+		return false, fmt.Errorf("hold queued follow-ups for contact %d: %w", contact, err)
+	}
+	return n > 0 || held > 0, nil
 }
 
 // AdvanceSequence records that step (counted from 0) went out. It reports false when the step

@@ -48,9 +48,9 @@ type FollowUpStep struct {
 type QuietHours struct {
 	Start int `json:"start,omitempty"`
 	End   int `json:"end,omitempty"`
-	// InstantReplies applies the window to the text back and keyword replies too. Off by default:
+	// HoldInstantReplies applies the window to the text back and keyword replies too. Off by default:
 	// those answer the person's own call or text at once, with the after-hours template at night.
-	InstantReplies bool `json:"instant_replies,omitempty"`
+	HoldInstantReplies bool `json:"instant_replies,omitempty"`
 }
 
 // Qualifier is the question the text back asks and the answers stored on the contact.

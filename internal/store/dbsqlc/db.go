@@ -162,6 +162,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
 	}
+	if q.holdQueuedFollowUpsStmt, err = db.PrepareContext(ctx, holdQueuedFollowUps); err != nil {
+		return nil, fmt.Errorf("error preparing query HoldQueuedFollowUps: %w", err)
+	}
 	if q.insertAlertStmt, err = db.PrepareContext(ctx, insertAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAlert: %w", err)
 	}
@@ -616,6 +619,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
 		}
 	}
+	if q.holdQueuedFollowUpsStmt != nil {
+		if cerr := q.holdQueuedFollowUpsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing holdQueuedFollowUpsStmt: %w", cerr)
+		}
+	}
 	if q.insertAlertStmt != nil {
 		if cerr := q.insertAlertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAlertStmt: %w", cerr)
@@ -1066,6 +1074,7 @@ type Queries struct {
 	getProviderByNameStmt             *sql.Stmt
 	getSequenceStmt                   *sql.Stmt
 	getWebhookStmt                    *sql.Stmt
+	holdQueuedFollowUpsStmt           *sql.Stmt
 	insertAlertStmt                   *sql.Stmt
 	insertAlertDeliveryStmt           *sql.Stmt
 	insertBookingStmt                 *sql.Stmt
@@ -1191,6 +1200,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getProviderByNameStmt:             q.getProviderByNameStmt,
 		getSequenceStmt:                   q.getSequenceStmt,
 		getWebhookStmt:                    q.getWebhookStmt,
+		holdQueuedFollowUpsStmt:           q.holdQueuedFollowUpsStmt,
 		insertAlertStmt:                   q.insertAlertStmt,
 		insertAlertDeliveryStmt:           q.insertAlertDeliveryStmt,
 		insertBookingStmt:                 q.insertBookingStmt,

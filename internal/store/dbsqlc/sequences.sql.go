@@ -75,6 +75,33 @@ func (q *Queries) GetSequence(ctx context.Context, id int64) (Sequence, error) {
 	return i, err
 }
 
+const holdQueuedFollowUps = `-- name: HoldQueuedFollowUps :execrows
+UPDATE messages SET status = 'held', hold_reason = $3, updated_at = $4
+WHERE business_id = $1 AND contact_id = $2 AND purpose = 'follow_up' AND status = 'queued'
+`
+
+type HoldQueuedFollowUpsParams struct {
+	BusinessID int64
+	ContactID  sql.NullInt64
+	HoldReason string
+	UpdatedAt  time.Time
+}
+
+// Holds the contact's follow-up texts that wait to be sent, such as those waiting for quiet hours
+// to end, because their sequence stopped.
+func (q *Queries) HoldQueuedFollowUps(ctx context.Context, arg HoldQueuedFollowUpsParams) (int64, error) {
+	result, err := q.exec(ctx, q.holdQueuedFollowUpsStmt, holdQueuedFollowUps,
+		arg.BusinessID,
+		arg.ContactID,
+		arg.HoldReason,
+		arg.UpdatedAt,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const listSequences = `-- name: ListSequences :many
 SELECT id, business_id, contact_id, call_id, number_id, state, stop_reason, steps_sent, started_at, ended_at, created_at, updated_at FROM sequences WHERE business_id = $1 AND contact_id = $2 ORDER BY id
 `

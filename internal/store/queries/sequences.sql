@@ -22,3 +22,9 @@ UPDATE sequences SET state = 'done', ended_at = $2, updated_at = $2 WHERE id = $
 
 -- name: ListSequences :many
 SELECT * FROM sequences WHERE business_id = $1 AND contact_id = $2 ORDER BY id;
+
+-- name: HoldQueuedFollowUps :execrows
+-- Holds the contact's follow-up texts that wait to be sent, such as those waiting for quiet hours
+-- to end, because their sequence stopped.
+UPDATE messages SET status = 'held', hold_reason = $3, updated_at = $4
+WHERE business_id = $1 AND contact_id = $2 AND purpose = 'follow_up' AND status = 'queued';
