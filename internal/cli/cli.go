@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,18 +38,23 @@ var commands = map[string]command{
 	"migrate-db": {
 		"copy a SQLite installation into an empty PostgreSQL database (stop textback first)", runMigrateDB,
 	},
-	"export": {"write one business's data as JSON", runExport},
-	"forget": {"delete everything a business holds about one phone number", runForget},
+	"export":  {"write one business's data as JSON", runExport},
+	"forget":  {"delete everything a business holds about one phone number", runForget},
+	"version": {"print textback's version and the source revision it was built from", runVersion},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.
 var errUsage = errors.New("usage")
 
-// Main runs the command named by args[0] and returns the process exit code.
+// Main runs the command named by args[0] and returns the process exit code: 0 on success and
+// for requested help, 1 when the command failed, 2 for a usage mistake.
 func Main(ctx context.Context, args []string, streams IO) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(streams.Stdout)
-		return 0
+	if len(args) == 0 {
+		usage(streams.Stderr)
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		return help(ctx, args[1:], streams)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -56,7 +62,30 @@ func Main(ctx context.Context, args []string, streams IO) int {
 		usage(streams.Stderr)
 		return 2
 	}
-	err := cmd.run(ctx, args[1:], streams)
+	return exitCode(args[0], cmd.run(ctx, args[1:], streams), streams)
+}
+
+// help prints the list of commands, or the help of the command that args name, on standard
+// output.
+func help(ctx context.Context, args []string, streams IO) int {
+	if len(args) == 0 {
+		usage(streams.Stdout)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(streams.Stderr, "textback help: unknown command %q\n\n", args[0])
+		usage(streams.Stderr)
+		return 2
+	}
+	// Commands print their help on standard error, as -h does; asked for by name it is the output.
+	asked := IO{Stdout: streams.Stdout, Stderr: streams.Stdout, Env: streams.Env}
+	helpArgs := append(slices.Clone(args[1:]), "-h")
+	return exitCode(args[0], cmd.run(ctx, helpArgs, asked), streams)
+}
+
+// exitCode prints a command's error and returns the exit code for it.
+func exitCode(name string, err error, streams IO) int {
 	switch {
 	case err == nil:
 		return 0
@@ -65,7 +94,7 @@ func Main(ctx context.Context, args []string, streams IO) int {
 	case errors.Is(err, errUsage):
 		return 2
 	default:
-		fmt.Fprintf(streams.Stderr, "textback %s: %v\n", args[0], err)
+		fmt.Fprintf(streams.Stderr, "textback %s: %v\n", name, err)
 		return 1
 	}
 }
@@ -84,7 +113,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-11s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run textback <command> -h for its flags.")
+	fmt.Fprintln(w, "Run textback help <command>, or textback <command> -h, for its flags.")
 }
 
 // newFlags returns a flag set that reports errors itself and prints usage to stderr.
@@ -92,8 +121,13 @@ func newFlags(name, synopsis string, streams IO) *flag.FlagSet {
 	fs := flag.NewFlagSet("textback "+name, flag.ContinueOnError)
 	fs.SetOutput(streams.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(streams.Stderr, "Usage: textback %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
+		fmt.Fprintf(streams.Stderr, "Usage: textback %s %s\n", name, synopsis)
+		defined := false
+		fs.VisitAll(func(*flag.Flag) { defined = true })
+		if defined {
+			fmt.Fprint(streams.Stderr, "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 	}
 	return fs
 }
@@ -107,7 +141,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		fmt.Fprintf(fs.Output(), "%s: unexpected arguments: %s\n", fs.Name(), strings.Join(fs.Args(), " "))
+		if fs.Lookup("f") != nil {
+			// Commands that read a file take it with -f, never as an argument.
+			fmt.Fprintf(fs.Output(), "Name the file with -f, as in: %s -f %s\n\n", fs.Name(), fs.Arg(0))
+		}
 		fs.Usage()
 		return errUsage
 	}

@@ -52,7 +52,7 @@ func runMain(t *testing.T, env map[string]string, args ...string) result {
 var tokenEnv = map[string]string{"TWILIO_AUTH_TOKEN": "abc123def456"}
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{nil, {"help"}, {"-h"}, {"--help"}} {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
 		t.Run(strings.Join(append([]string{"args"}, args...), " "), func(t *testing.T) {
 			r := runMain(t, nil, args...)
 			if r.code != 0 {
@@ -70,6 +70,36 @@ func TestHelp(t *testing.T) {
 				t.Errorf("stderr = %q, want nothing", r.stderr)
 			}
 		})
+	}
+}
+
+// textback alone is a usage mistake: it prints the commands on standard error and exits 2.
+func TestNoCommand(t *testing.T) {
+	r := runMain(t, nil)
+	if r.code != 2 {
+		t.Errorf("exit code = %d, want 2", r.code)
+	}
+	if !strings.Contains(r.stderr, "Usage: textback <command> [flags]") || r.stdout != "" {
+		t.Errorf("stdout %q, stderr %q: want the usage on stderr alone", r.stdout, r.stderr)
+	}
+}
+
+// help names a command to print that command's flags on standard output.
+func TestHelpCommand(t *testing.T) {
+	r := runMain(t, nil, "help", "apply")
+	if r.code != 0 {
+		t.Errorf("exit code = %d, want 0", r.code)
+	}
+	if !strings.Contains(r.stdout, "Usage: textback apply") || !strings.Contains(r.stdout, "-f") {
+		t.Errorf("stdout %q: want apply's usage and flags", r.stdout)
+	}
+	r = runMain(t, nil, "help", "frobnicate")
+	if r.code != 2 || !strings.Contains(r.stderr, `unknown command "frobnicate"`) {
+		t.Errorf("help frobnicate: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runMain(t, nil, "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "textback ") {
+		t.Errorf("version: exit %d, stdout %q", r.code, r.stdout)
 	}
 }
 

@@ -84,7 +84,7 @@ func TestMigrateDBCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
 	}
-	for _, want := range []string{"textback must be stopped", "TABLE", "providers", "messages", "waiting jobs", "copied " + from} {
+	for _, want := range []string{"TABLE", "providers", "messages", "waiting jobs", "copied " + from} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output does not contain %q:\n%s", want, stdout)
 		}
@@ -97,6 +97,25 @@ func TestMigrateDBCommand(t *testing.T) {
 	for _, want := range []string{"not empty", "nothing was written"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("second run: stderr does not contain %q:\n%s", want, stderr)
+		}
+	}
+}
+
+// migrate-db refuses a SQLite file that a running textback still has open.
+func TestMigrateDBCommandFileInUse(t *testing.T) {
+	from := seedDatabase(t, store.SQLite)
+	to := storetest.NewPostgresDatabase(t)
+	s := storetest.OpenWith(t, from, store.Options{})
+	if _, err := s.ListBusinesses(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "migrate-db", "--from", from, "--to", to)
+	if code != 1 {
+		t.Errorf("exit code %d, want 1", code)
+	}
+	for _, want := range []string{"is in use by another process", "textback must be stopped"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not contain %q:\n%s", want, stderr)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"text/tabwriter"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/textback/textback/internal/config"
 	"github.com/textback/textback/internal/dbcopy"
+	"github.com/textback/textback/internal/store"
 )
 
 // stopFirst is the warning migrate-db prints in its help and before it starts.
@@ -45,7 +47,16 @@ func runMigrateDB(ctx context.Context, args []string, streams IO) error {
 		fs.Usage()
 		return errors.New("missing --from or --to: name the SQLite file and the PostgreSQL URL")
 	}
-	fmt.Fprintln(streams.Stdout, stopFirst)
+	// A missing or unreadable file is left for the copy to report.
+	if _, statErr := os.Stat(*from); statErr == nil && !store.IsPostgres(*from) {
+		busy, err := store.SQLiteInUse(ctx, *from)
+		if err != nil {
+			return err
+		}
+		if busy {
+			return fmt.Errorf("%s is in use by another process, such as a running textback serve. %s", *from, stopFirst)
+		}
+	}
 	report, err := dbcopy.Run(ctx, dbcopy.Options{From: *from, To: *to, Logger: cfg.NewLogger(streams.Stderr)})
 	if report.Tables != nil {
 		if perr := printCopyReport(streams, report); perr != nil {

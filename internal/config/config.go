@@ -14,6 +14,8 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +43,10 @@ type Config struct {
 	// smtp://user:pass@mail.example.com:587; empty sends no email.
 	SMTPURL  string
 	SMTPFrom string // the From address of textback's email
+
+	// retentionText is --retention as given; Finish parses it into Retention. It is empty when
+	// the setting is not registered.
+	retentionText string
 }
 
 // Env reads environment variables; tests pass their own.
@@ -65,12 +71,19 @@ func (c *Config) Register(fs *flag.FlagSet, env Env, which ...string) error {
 			fs.StringVar(&c.PublicURL, "public-url", lookup(env, "TEXTBACK_PUBLIC_URL", ""),
 				"base URL the provider calls, used to check signatures and build links; default http://<addr> (env TEXTBACK_PUBLIC_URL)")
 		case "retention":
-			def, err := time.ParseDuration(lookup(env, "TEXTBACK_RETENTION", DefaultRetention.String()))
+			text := lookup(env, "TEXTBACK_RETENTION", "90d")
+			retention, err := ParseDuration(text)
 			if err != nil {
-				return fmt.Errorf("invalid TEXTBACK_RETENTION: use a duration such as 2160h (90 days), or 0 to keep everything")
+				return retentionError("TEXTBACK_RETENTION", text)
 			}
-			fs.DurationVar(&c.Retention, "retention", def,
-				"how long to keep raw webhooks and the delivery log, such as 2160h; 0 keeps them forever (env TEXTBACK_RETENTION)")
+			c.Retention, c.retentionText = retention, text
+			// The flag keeps its text so that Finish rejects a bad value with one clear message
+			// instead of the flag package's error and the whole usage.
+			fs.Func("retention", "how long to keep raw webhooks and the delivery log, such as 90d or 2160h; "+
+				"0 keeps them forever (default 90d, env TEXTBACK_RETENTION)", func(v string) error {
+				c.retentionText = v
+				return nil
+			})
 		case "smtp":
 			smtpURL, err := lookupSecret(env, "TEXTBACK_SMTP_URL", "")
 			if err != nil {
@@ -97,10 +110,10 @@ func (c *Config) Register(fs *flag.FlagSet, env Env, which ...string) error {
 func (c *Config) Finish() error {
 	var errs []error
 	if c.Addr != "" {
-		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-			errs = append(errs, fmt.Errorf("invalid --addr %q: use host:port such as 127.0.0.1:8080", c.Addr))
-		}
-		if c.PublicURL == "" {
+		if err := checkAddr(c.Addr); err != nil {
+			// The public URL derived from a bad address would only repeat the mistake.
+			errs = append(errs, err)
+		} else if c.PublicURL == "" {
 			c.PublicURL = "http://" + c.Addr
 		}
 	}
@@ -120,6 +133,13 @@ func (c *Config) Finish() error {
 	if c.SMTPURL != "" && c.SMTPFrom == "" {
 		errs = append(errs, errors.New("missing --smtp-from: email needs a From address when --smtp-url is set"))
 	}
+	if c.retentionText != "" {
+		retention, err := ParseDuration(c.retentionText)
+		if err != nil {
+			errs = append(errs, retentionError("--retention", c.retentionText))
+		}
+		c.Retention = retention
+	}
 	if c.Retention < 0 {
 		errs = append(errs, fmt.Errorf("invalid --retention %s: use a positive duration, or 0 to keep everything", c.Retention))
 	}
@@ -127,6 +147,52 @@ func (c *Config) Finish() error {
 		errs = append(errs, fmt.Errorf("invalid --log-format %q: use text or json", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// checkAddr fails unless addr is host:port with a numeric port, as net.Listen takes it.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		var n int
+		n, err = strconv.Atoi(port)
+		if err == nil && (n < 0 || n > 65535) {
+			err = errors.New("port out of range")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("invalid --addr %q: use host:port with a port from 0 to 65535, such as 127.0.0.1:8080", addr)
+	}
+	return nil
+}
+
+// wholeDays matches a duration written in days, such as "90d", which time.ParseDuration does not read.
+var wholeDays = regexp.MustCompile(`^([0-9]+)d$`)
+
+// maxDays keeps a day count from overflowing time.Duration, whose limit is about 106,751 days.
+const maxDays = 100000
+
+// ParseDuration reads a duration written as Go writes it, such as 2160h or 90m, or as whole
+// days such as 90d, the form textback.yaml also accepts. Negative values are returned as they
+// are, for the caller to reject.
+func ParseDuration(s string) (time.Duration, error) {
+	text := strings.TrimSpace(s)
+	if match := wholeDays.FindStringSubmatch(text); match != nil {
+		days, err := strconv.Atoi(match[1])
+		if err != nil || days > maxDays {
+			return 0, fmt.Errorf("invalid duration %q: use at most %d days", s, maxDays)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(text)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: %w", s, err)
+	}
+	return d, nil
+}
+
+// retentionError is the message for an unreadable retention given by name.
+func retentionError(name, value string) error {
+	return fmt.Errorf("invalid %s %q: use a duration such as 90d or 2160h, or 0 to keep everything", name, value)
 }
 
 // LogValue is the configuration with secrets removed, for the start-up log line.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/textback/textback/internal/config"
 )
@@ -160,6 +161,8 @@ func TestFinishRejects(t *testing.T) {
 	}{
 		{"addr without port", []string{"--addr", "localhost"}, []string{"--addr", `"localhost"`}},
 		{"addr with path", []string{"--addr", "http://127.0.0.1:8080/"}, []string{"--addr", `"http://127.0.0.1:8080/"`}},
+		{"addr with letters in port", []string{"--addr", ":8089x"}, []string{"--addr", `":8089x"`, "0 to 65535"}},
+		{"addr port too large", []string{"--addr", "127.0.0.1:65536"}, []string{"--addr", `"127.0.0.1:65536"`}},
 		{"relative public url", []string{"--public-url", "/webhooks"}, []string{"--public-url", `"/webhooks"`}},
 		{"host only public url", []string{"--public-url", "hooks.example.com"}, []string{"--public-url", `"hooks.example.com"`}},
 		{"public url with query", []string{"--public-url", "https://hooks.example.com/?tenant=acme"},
@@ -189,6 +192,76 @@ func TestFinishRejects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A bad --addr is reported as such, not as the public URL derived from it.
+func TestFinishBadAddrOnly(t *testing.T) {
+	_, err := load(t, nil, []string{"--addr", ":8089x"}, allSettings...)
+	if err == nil {
+		t.Fatal("load succeeded, want an error about --addr")
+	}
+	if strings.Contains(err.Error(), "--public-url") {
+		t.Errorf("error %q blames --public-url for a bad --addr", err)
+	}
+}
+
+func TestRetention(t *testing.T) {
+	rows := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want time.Duration
+	}{
+		{"default", nil, nil, 90 * 24 * time.Hour},
+		{"flag days", nil, []string{"--retention", "30d"}, 30 * 24 * time.Hour},
+		{"flag hours", nil, []string{"--retention", "36h"}, 36 * time.Hour},
+		{"flag zero", nil, []string{"--retention", "0"}, 0},
+		{"env days", map[string]string{"TEXTBACK_RETENTION": "7d"}, nil, 7 * 24 * time.Hour},
+		{"flag beats env", map[string]string{"TEXTBACK_RETENTION": "7d"}, []string{"--retention", "14d"}, 14 * 24 * time.Hour},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			got, err := load(t, row.env, row.args, "retention")
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			if got.Retention != row.want {
+				t.Errorf("retention = %s, want %s", got.Retention, row.want)
+			}
+		})
+	}
+}
+
+func TestRetentionRejects(t *testing.T) {
+	for _, value := range []string{"90x", "ninety days", "1.5d", "200000d"} {
+		t.Run("flag "+value, func(t *testing.T) {
+			_, err := load(t, nil, []string{"--retention", value}, "retention")
+			if err == nil {
+				t.Fatalf("--retention %q accepted", value)
+			}
+			for _, want := range []string{"--retention", value, "90d"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not contain %q", err, want)
+				}
+			}
+		})
+	}
+	t.Run("negative", func(t *testing.T) {
+		if _, err := load(t, nil, []string{"--retention", "-5h"}, "retention"); err == nil {
+			t.Error("negative --retention accepted")
+		}
+	})
+	t.Run("env", func(t *testing.T) {
+		var cfg config.Config
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		err := cfg.Register(fs, envOf(map[string]string{"TEXTBACK_RETENTION": "90x"}), "retention")
+		if err == nil {
+			t.Fatal("register accepted TEXTBACK_RETENTION=90x")
+		}
+		if !strings.Contains(err.Error(), "TEXTBACK_RETENTION") || !strings.Contains(err.Error(), "90d") {
+			t.Errorf("error %q does not name the variable and the day form", err)
+		}
+	})
 }
 
 func TestParseLevel(t *testing.T) {

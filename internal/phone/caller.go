@@ -20,6 +20,25 @@ const (
 	NotPhone Reason = "not-phone"
 )
 
+// reasonWords describes each Reason so that it completes a sentence such as `caller id "12345" is a
+// short code`.
+var reasonWords = map[Reason]string{
+	Textable:  "textable",
+	Withheld:  "withheld",
+	Invalid:   "invalid",
+	ShortCode: "a short code",
+	NotPhone:  "not a phone number",
+}
+
+// String returns the reason in words, such as "a short code". The Reason value itself, such as
+// "short-code", stays the stable identifier.
+func (r Reason) String() string {
+	if words, ok := reasonWords[r]; ok {
+		return words
+	}
+	return string(r)
+}
+
 // withheldCallerIDs contains the lower-case caller ids that providers send for a withheld caller. The numeric ones
 // are the words typed on a phone keypad: 266696687 is ANONYMOUS, 7378742833 RESTRICTED, 2562533 BLOCKED,
 // 8656696 UNKNOWN and 86282452253 UNAVAILABLE. "+17378742833" is deliberately absent because 737 is a real area

@@ -1,6 +1,7 @@
 package phone
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -96,6 +97,24 @@ func TestClassifyCallerSentinelsAnyRegion(t *testing.T) {
 			if _, reason := ClassifyCaller(raw, region); reason != Withheld {
 				t.Errorf("ClassifyCaller(%q, %q) reason = %q, want Withheld", raw, region, reason)
 			}
+		}
+	}
+}
+
+func TestReasonString(t *testing.T) {
+	rows := []struct {
+		reason Reason
+		want   string
+	}{
+		{Withheld, "withheld"},
+		{Invalid, "invalid"},
+		{ShortCode, "a short code"},
+		{NotPhone, "not a phone number"},
+		{Reason("other"), "other"},
+	}
+	for _, row := range rows {
+		if got := fmt.Sprintf("caller id is %s", row.reason); got != "caller id is "+row.want {
+			t.Errorf("%q formats as %q, want %q", string(row.reason), got, "caller id is "+row.want)
 		}
 	}
 }

@@ -85,13 +85,17 @@ type Options struct {
 }
 
 // Open connects to the database named by target: a postgres:// or postgresql:// URL, or else a
-// SQLite file path (created when missing). It does not migrate; call Migrate.
+// SQLite file path (created when missing). It rejects URLs of other databases and folders. It
+// does not migrate; call Migrate.
 func Open(ctx context.Context, target string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
+	}
+	if err := checkTarget(target); err != nil {
+		return nil, err
 	}
 	s := &Store{target: Redact(target), raw: target, log: opts.Logger}
 	s.now = opts.Clock
