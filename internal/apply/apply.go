@@ -2,9 +2,9 @@
 // number, in one transaction, so running it again with the same file changes nothing and a
 // failure leaves the database as it was.
 //
-// The file is the source of truth for every provider, business and number it lists: a setting
-// it leaves out is written with its default, so a number listed without a pbx block loses its
-// PBX webhook token and secret. Rows the file does not list are never changed.
+// The file is the source of truth for every provider, business, number and calendar it lists: a
+// setting it leaves out is written with its default, so a number listed without a pbx block loses
+// its PBX webhook token and secret. Rows the file does not list are never changed.
 package apply
 
 import (
@@ -23,9 +23,10 @@ type Result struct {
 	Providers  int
 	Businesses int
 	Numbers    int
+	Calendars  int
 }
 
-// Apply upserts every provider, business and number of f into s.
+// Apply upserts every provider, business, number and calendar of f into s.
 func Apply(ctx context.Context, s *store.Store, f *manifest.File) (Result, error) {
 	var res Result
 	err := s.InTx(ctx, func(tx *store.Tx) error {
@@ -117,6 +118,27 @@ func upsertBusiness(ctx context.Context, tx *store.Tx, b manifest.Business, prov
 			return err
 		}
 		res.Numbers++
+	}
+	return upsertCalendars(ctx, tx, stored.ID, b.Calendars, res)
+}
+
+// upsertCalendars stores the business's calendars by slug. An existing calendar keeps its feed
+// token, so that subscriptions to its feed keep working. A calendar the file no longer lists is
+// left as it is, bookings and all.
+func upsertCalendars(
+	ctx context.Context, tx *store.Tx, business store.BusinessID, calendars []manifest.Calendar, res *Result,
+) error {
+	for _, c := range calendars {
+		_, err := tx.UpsertCalendar(ctx, store.Calendar{
+			BusinessID: business, Slug: c.Slug, Name: c.Name, TimeZone: c.TimeZone, Hours: c.Hours,
+			SlotLength: c.SlotLength, BufferBefore: c.BufferBefore, BufferAfter: c.BufferAfter,
+			MinNotice: c.MinNotice, Horizon: c.Horizon, MaxPerDay: c.MaxPerDay, Closures: c.Closures,
+			Address: c.Address,
+		})
+		if err != nil {
+			return fmt.Errorf("calendar %s (line %d): %w", c.Slug, c.Line, err)
+		}
+		res.Calendars++
 	}
 	return nil
 }

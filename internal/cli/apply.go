@@ -58,7 +58,7 @@ func runApply(ctx context.Context, args []string, streams IO) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(streams.Stdout, "applied %s to %s: %d provider(s), %d business(es), %d number(s)\n",
-		*file, s.Target(), res.Providers, res.Businesses, res.Numbers)
+	fmt.Fprintf(streams.Stdout, "applied %s to %s: %d provider(s), %d business(es), %d number(s), "+
+		"%d calendar(s)\n", *file, s.Target(), res.Providers, res.Businesses, res.Numbers, res.Calendars)
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 var businessKeys = []string{
 	"slug", "name", "time_zone", "region", "rep_name", "booking_url", "hours", "numbers", "text_back",
 	"conversation", "team", "alerts", "follow_ups", "quiet_hours",
+	"calendars",
 }
 
 var (
@@ -76,6 +77,7 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 	}
 	b.BookingURL = c.bookingURL(m)
 	b.Hours = c.hours(m)
+	b.Calendars = c.calendars(m, &b)
 
 	numberNodes, ok := c.sequence(m, "numbers")
 	if ok && len(numberNodes) == 0 {

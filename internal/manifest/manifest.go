@@ -65,6 +65,8 @@ type Business struct {
 	// leaves out is the one from store.DefaultSettings, and Keywords is the default keywords merged with the
 	// file's.
 	Settings store.Settings
+	// Calendars are the business's bookable calendars, in file order.
+	Calendars []Calendar
 	// Templates describes how each SMS template will be billed: text_back, after_hours, help_text,
 	// opt_out_reply, opt_in_reply, the reply of each keyword and each follow-up, in that order.
 	Templates []TemplateReport
