@@ -96,6 +96,25 @@ type OfferRequest struct {
 	Count int
 	// After, when set, skips slots that start before it, as for "anything later?".
 	After time.Time
+	// Before, when set, skips slots that start at or after it.
+	Before time.Time
+	// Match, when set, skips the slots it returns false for, as for "Thursday morning".
+	Match func(Slot) bool
+	// Skip lists slot starts not to offer, such as a slot the lead turned down.
+	Skip []time.Time
+}
+
+// skips reports whether r leaves out the slot.
+func (r OfferRequest) skips(slot Slot) bool {
+	if r.Match != nil && !r.Match(slot) {
+		return true
+	}
+	for _, t := range r.Skip {
+		if t.Equal(slot.Start) {
+			return true
+		}
+	}
+	return false
 }
 
 // Offer is a slot offered to a contact, with the hold that keeps it for them.
@@ -115,27 +134,53 @@ func (s *Service) Offer(ctx context.Context, r OfferRequest) ([]Offer, error) {
 	if _, err := s.store.ReleaseHolds(ctx, r.BusinessID, r.ContactID); err != nil {
 		return nil, err
 	}
-	return s.find(ctx, r, true)
+	return s.find(ctx, s.store, r, s.hold)
 }
 
-// find returns the next r.Count free slots across r.Calendars, holding each when hold is set.
-func (s *Service) find(ctx context.Context, r OfferRequest, hold bool) ([]Offer, error) {
+// OfferTx is Offer inside tx: the holds, and the release of the contact's earlier ones, commit
+// with tx. It first locks r.Calendars in the order of their ids, so that two transactions that
+// offer from the same calendars cannot lock them in opposite orders.
+func (s *Service) OfferTx(ctx context.Context, tx *store.Tx, r OfferRequest) ([]Offer, error) {
+	if err := lockCalendars(ctx, tx, r.BusinessID, r.Calendars); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ReleaseHolds(ctx, r.BusinessID, r.ContactID); err != nil {
+		return nil, err
+	}
+	return s.find(ctx, tx, r, s.holdIn(tx))
+}
+
+// reader reads the time and the live bookings, from the store or inside a transaction.
+type reader interface {
+	Now() time.Time
+	ListLiveBookings(ctx context.Context, calendar store.CalendarID, from, to time.Time) ([]store.Booking, error)
+}
+
+// holdFunc holds a slot for the contact of r.
+type holdFunc func(ctx context.Context, r OfferRequest, slot Slot) (store.Booking, error)
+
+// find returns the next r.Count free slots across r.Calendars, holding each with hold unless it
+// is nil.
+func (s *Service) find(ctx context.Context, src reader, r OfferRequest, hold holdFunc) ([]Offer, error) {
 	count := r.Count
 	if count <= 0 {
 		count = DefaultCount
 	}
-	now := s.store.Now()
+	now := src.Now()
 	cursor := later(now, r.After)
 	limit := now
 	for _, cal := range r.Calendars {
 		limit = later(limit, now.Add(cal.Horizon))
+	}
+	if !r.Before.IsZero() {
+		limit = earlier(limit, r.Before)
 	}
 	var out []Offer
 	offered := map[int64]bool{}    // slot starts in Unix microseconds
 	fullDays := map[fullDay]bool{} // calendar days that filled up while holding
 	for len(out) < count && cursor.Before(limit) {
 		windowEnd := earlier(cursor.Add(searchWindow), limit)
-		candidates, err := s.candidates(ctx, r.Calendars, now, cursor, windowEnd)
+		candidates, err := s.candidatesFrom(ctx, src, r.Calendars, now, cursor, windowEnd)
 		if err != nil {
 			return out, err
 		}
@@ -144,12 +189,12 @@ func (s *Service) find(ctx context.Context, r OfferRequest, hold bool) ([]Offer,
 				break
 			}
 			day := fullDay{c.CalendarID, c.Start.In(c.Location).Format(store.DateLayout)}
-			if offered[c.Start.UnixMicro()] || fullDays[day] {
+			if offered[c.Start.UnixMicro()] || fullDays[day] || r.skips(c) {
 				continue
 			}
 			offer := Offer{Slot: c}
-			if hold {
-				offer.Hold, err = s.hold(ctx, r, c)
+			if hold != nil {
+				offer.Hold, err = hold(ctx, r, c)
 				switch {
 				case errors.Is(err, store.ErrDayFull):
 					fullDays[day] = true
@@ -177,12 +222,19 @@ type fullDay struct {
 // candidates returns the free slots of every bookable calendar that start in [from, to), by
 // start, with the calendars' order kept among equal starts.
 func (s *Service) candidates(ctx context.Context, calendars []store.Calendar, now, from, to time.Time) ([]Slot, error) {
+	return s.candidatesFrom(ctx, s.store, calendars, now, from, to)
+}
+
+// candidatesFrom is candidates with the bookings read from src.
+func (s *Service) candidatesFrom(
+	ctx context.Context, src reader, calendars []store.Calendar, now, from, to time.Time,
+) ([]Slot, error) {
 	var out []Slot
 	for _, cal := range calendars {
 		if !cal.Bookable() {
 			continue
 		}
-		busy, err := s.busy(ctx, cal, from, to)
+		busy, err := busyIn(ctx, src, cal, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -196,9 +248,9 @@ func (s *Service) candidates(ctx context.Context, calendars []store.Calendar, no
 	return out, nil
 }
 
-// busy returns the calendar's live bookings that matter to slots starting in [from, to): those
+// busyIn returns the calendar's live bookings that matter to slots starting in [from, to): those
 // within the buffers of the window, and the others of its local dates, for the daily limit.
-func (s *Service) busy(ctx context.Context, cal store.Calendar, from, to time.Time) ([]Interval, error) {
+func busyIn(ctx context.Context, src reader, cal store.Calendar, from, to time.Time) ([]Interval, error) {
 	loc, err := cal.Location()
 	if err != nil {
 		return nil, err
@@ -208,24 +260,48 @@ func (s *Service) busy(ctx context.Context, cal store.Calendar, from, to time.Ti
 	ty, tm, td := to.In(loc).Date()
 	start := tz.StartOfDay(fy, fm, fd, loc).Add(-gap)
 	end := tz.StartOfDay(ty, tm, td+1, loc).Add(cal.SlotLength + gap)
-	bookings, err := s.store.ListLiveBookings(ctx, cal.ID, start, end)
+	bookings, err := src.ListLiveBookings(ctx, cal.ID, start, end)
 	if err != nil {
 		return nil, err
 	}
 	return BusyOf(bookings), nil
 }
 
+// hold holds a slot in a transaction of its own.
 func (s *Service) hold(ctx context.Context, r OfferRequest, slot Slot) (store.Booking, error) {
 	var reserved store.Booking
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		reserved, _, err = tx.HoldSlot(ctx, store.SlotRequest{
-			BusinessID: r.BusinessID, CalendarID: slot.CalendarID, ContactID: r.ContactID,
-			Start: slot.Start, End: slot.End, HoldUntil: tx.Now().Add(s.holdFor), Source: store.BookingSourceSMS,
-		})
+		reserved, err = s.holdIn(tx)(ctx, r, slot)
 		return err
 	})
 	return reserved, err
+}
+
+// holdIn returns a holdFunc that holds slots inside tx.
+func (s *Service) holdIn(tx *store.Tx) holdFunc {
+	return func(ctx context.Context, r OfferRequest, slot Slot) (store.Booking, error) {
+		reserved, _, err := tx.HoldSlot(ctx, store.SlotRequest{
+			BusinessID: r.BusinessID, CalendarID: slot.CalendarID, ContactID: r.ContactID,
+			Start: slot.Start, End: slot.End, HoldUntil: tx.Now().Add(s.holdFor), Source: store.BookingSourceSMS,
+		})
+		return reserved, err
+	}
+}
+
+// lockCalendars locks the calendars in the order of their ids.
+func lockCalendars(ctx context.Context, tx *store.Tx, business store.BusinessID, calendars []store.Calendar) error {
+	ids := make([]store.CalendarID, 0, len(calendars))
+	for _, cal := range calendars {
+		ids = append(ids, cal.ID)
+	}
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if _, err := tx.LockCalendar(ctx, business, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BookRequest is a request to book a slot for a contact, from a hold or directly.
@@ -287,6 +363,45 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (store.Booking, bool,
 	return store.Booking{}, false, s.taken(ctx, err, alternatives, hold.Source)
 }
 
+// BookTx is Book inside tx: the booking, what OnChange does, and the holds on the alternatives of
+// a slot that was taken commit with tx. A *TakenError leaves tx usable, so that the caller can
+// tell the lead and commit the alternatives' holds. It first locks r.Calendars in the order of
+// their ids, as OfferTx does.
+func (s *Service) BookTx(ctx context.Context, tx *store.Tx, r BookRequest) (store.Booking, bool, error) {
+	if err := lockCalendars(ctx, tx, r.BusinessID, r.Calendars); err != nil {
+		return store.Booking{}, false, err
+	}
+	alternatives := OfferRequest{
+		BusinessID: r.BusinessID, ContactID: r.ContactID, Calendars: r.Calendars, Count: r.Alternatives,
+	}
+	if r.HoldID == 0 {
+		slot, err := s.directSlot(r)
+		if err != nil {
+			return store.Booking{}, false, err
+		}
+		booked, created, err := s.bookDirectIn(ctx, tx, r, slot)
+		if errors.Is(err, store.ErrSlotTaken) {
+			alternatives.Calendars = calendarsOr(r.Calendars, r.Calendar)
+			return store.Booking{}, false, s.takenIn(ctx, tx, err, alternatives, r.Source)
+		}
+		return booked, created, err
+	}
+	booked, created, err := s.confirmIn(ctx, tx, r)
+	if !errors.Is(err, store.ErrSlotTaken) {
+		return booked, created, err
+	}
+	hold, getErr := tx.GetBooking(ctx, r.BusinessID, r.HoldID)
+	if getErr != nil {
+		return store.Booking{}, false, errors.Join(err, getErr)
+	}
+	cal, getErr := tx.GetCalendar(ctx, r.BusinessID, hold.CalendarID)
+	if getErr != nil {
+		return store.Booking{}, false, errors.Join(err, getErr)
+	}
+	alternatives.Calendars = calendarsOr(r.Calendars, cal)
+	return store.Booking{}, false, s.takenIn(ctx, tx, err, alternatives, hold.Source)
+}
+
 func (s *Service) confirm(ctx context.Context, r BookRequest) (store.Booking, bool, error) {
 	var (
 		booked  store.Booking
@@ -294,28 +409,29 @@ func (s *Service) confirm(ctx context.Context, r BookRequest) (store.Booking, bo
 	)
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		booked, created, err = tx.ConfirmHold(ctx, store.ConfirmRequest{
-			BusinessID: r.BusinessID, HoldID: r.HoldID, ContactID: r.ContactID,
-			Name: r.Name, Email: r.Email, Notes: r.Notes, IdempotencyKey: r.IdempotencyKey,
-		})
-		if err != nil || !created {
-			return err
-		}
-		// The other slots offered with this one are not needed any more.
-		if _, err := tx.ReleaseHolds(ctx, r.BusinessID, r.ContactID); err != nil {
-			return err
-		}
-		return s.onChange(ctx, tx, booked, Booked)
+		booked, created, err = s.confirmIn(ctx, tx, r)
+		return err
 	})
 	return booked, created, err
 }
 
-func (s *Service) bookDirect(ctx context.Context, r BookRequest) (store.Booking, bool, error) {
-	if r.Calendar.ID == 0 || r.Calendar.BusinessID != r.BusinessID {
-		return store.Booking{}, false, fmt.Errorf("book slot for contact %d: missing hold, or calendar of business %d",
-			r.ContactID, r.BusinessID)
+func (s *Service) confirmIn(ctx context.Context, tx *store.Tx, r BookRequest) (store.Booking, bool, error) {
+	booked, created, err := tx.ConfirmHold(ctx, store.ConfirmRequest{
+		BusinessID: r.BusinessID, HoldID: r.HoldID, ContactID: r.ContactID,
+		Name: r.Name, Email: r.Email, Notes: r.Notes, IdempotencyKey: r.IdempotencyKey,
+	})
+	if err != nil || !created {
+		return booked, created, err
 	}
-	slot, err := s.slotAt(r.Calendar, r.Start)
+	// The other slots offered with this one are not needed any more.
+	if _, err := tx.ReleaseHolds(ctx, r.BusinessID, r.ContactID); err != nil {
+		return store.Booking{}, false, err
+	}
+	return booked, created, s.onChange(ctx, tx, booked, Booked)
+}
+
+func (s *Service) bookDirect(ctx context.Context, r BookRequest) (store.Booking, bool, error) {
+	slot, err := s.directSlot(r)
 	if err != nil {
 		return store.Booking{}, false, err
 	}
@@ -325,17 +441,31 @@ func (s *Service) bookDirect(ctx context.Context, r BookRequest) (store.Booking,
 	)
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		booked, created, err = tx.BookSlot(ctx, store.SlotRequest{
-			BusinessID: r.BusinessID, CalendarID: r.Calendar.ID, ContactID: r.ContactID,
-			Start: slot.Start, End: slot.End, Source: r.Source,
-			Name: r.Name, Email: r.Email, Notes: r.Notes, IdempotencyKey: r.IdempotencyKey,
-		})
-		if err != nil || !created {
-			return err
-		}
-		return s.onChange(ctx, tx, booked, Booked)
+		booked, created, err = s.bookDirectIn(ctx, tx, r, slot)
+		return err
 	})
 	return booked, created, err
+}
+
+// directSlot returns the slot that a direct booking request names.
+func (s *Service) directSlot(r BookRequest) (Slot, error) {
+	if r.Calendar.ID == 0 || r.Calendar.BusinessID != r.BusinessID {
+		return Slot{}, fmt.Errorf("book slot for contact %d: missing hold, or calendar of business %d",
+			r.ContactID, r.BusinessID)
+	}
+	return s.slotAt(r.Calendar, r.Start)
+}
+
+func (s *Service) bookDirectIn(ctx context.Context, tx *store.Tx, r BookRequest, slot Slot) (store.Booking, bool, error) {
+	booked, created, err := tx.BookSlot(ctx, store.SlotRequest{
+		BusinessID: r.BusinessID, CalendarID: r.Calendar.ID, ContactID: r.ContactID,
+		Start: slot.Start, End: slot.End, Source: r.Source,
+		Name: r.Name, Email: r.Email, Notes: r.Notes, IdempotencyKey: r.IdempotencyKey,
+	})
+	if err != nil || !created {
+		return booked, created, err
+	}
+	return booked, created, s.onChange(ctx, tx, booked, Booked)
 }
 
 // Cancel cancels a hold or a booking, which frees its slot at once, and reports whether it
@@ -348,18 +478,27 @@ func (s *Service) Cancel(
 		changed   bool
 	)
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		prior, err := tx.GetBooking(ctx, business, id)
-		if err != nil {
-			return err
-		}
-		cancelled, changed, err = tx.CancelBooking(ctx, business, id)
-		// Releasing a hold tells nobody anything: only a booking that was made counts.
-		if err != nil || !changed || prior.State != store.BookingBooked {
-			return err
-		}
-		return s.onChange(ctx, tx, cancelled, Cancelled)
+		var err error
+		cancelled, changed, err = s.CancelTx(ctx, tx, business, id)
+		return err
 	})
 	return cancelled, changed, err
+}
+
+// CancelTx is Cancel inside tx.
+func (s *Service) CancelTx(
+	ctx context.Context, tx *store.Tx, business store.BusinessID, id store.BookingID,
+) (store.Booking, bool, error) {
+	prior, err := tx.GetBooking(ctx, business, id)
+	if err != nil {
+		return store.Booking{}, false, err
+	}
+	cancelled, changed, err := tx.CancelBooking(ctx, business, id)
+	// Releasing a hold tells nobody anything: only a booking that was made counts.
+	if err != nil || !changed || prior.State != store.BookingBooked {
+		return cancelled, changed, err
+	}
+	return cancelled, changed, s.onChange(ctx, tx, cancelled, Cancelled)
 }
 
 // RescheduleRequest is a request to move a booking to another slot of its calendar.
@@ -396,14 +535,8 @@ func (s *Service) Reschedule(ctx context.Context, r RescheduleRequest) (store.Bo
 	)
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		moved, created, err = tx.RescheduleBooking(ctx, store.RescheduleRequest{
-			BusinessID: r.BusinessID, BookingID: r.BookingID, Start: slot.Start, End: slot.End,
-			IdempotencyKey: r.IdempotencyKey,
-		})
-		if err != nil || !created {
-			return err
-		}
-		return s.onChange(ctx, tx, moved, Rescheduled)
+		moved, created, err = s.rescheduleIn(ctx, tx, r, slot)
+		return err
 	})
 	if errors.Is(err, store.ErrSlotTaken) {
 		alternatives := OfferRequest{
@@ -412,6 +545,43 @@ func (s *Service) Reschedule(ctx context.Context, r RescheduleRequest) (store.Bo
 		return store.Booking{}, false, s.taken(ctx, err, alternatives, old.Source)
 	}
 	return moved, created, err
+}
+
+// RescheduleTx is Reschedule inside tx. A *TakenError leaves tx usable, with the alternatives of
+// a booking made by text held in it, as BookTx does.
+func (s *Service) RescheduleTx(ctx context.Context, tx *store.Tx, r RescheduleRequest) (store.Booking, bool, error) {
+	old, err := tx.GetBooking(ctx, r.BusinessID, r.BookingID)
+	if err != nil {
+		return store.Booking{}, false, err
+	}
+	cal, err := tx.GetCalendar(ctx, r.BusinessID, old.CalendarID)
+	if err != nil {
+		return store.Booking{}, false, err
+	}
+	slot, err := s.slotAt(cal, r.Start)
+	if err != nil {
+		return store.Booking{}, false, err
+	}
+	moved, created, err := s.rescheduleIn(ctx, tx, r, slot)
+	if errors.Is(err, store.ErrSlotTaken) {
+		alternatives := OfferRequest{
+			BusinessID: r.BusinessID, ContactID: old.ContactID, Calendars: []store.Calendar{cal}, Count: r.Alternatives,
+			Skip: []time.Time{old.Start},
+		}
+		return store.Booking{}, false, s.takenIn(ctx, tx, err, alternatives, old.Source)
+	}
+	return moved, created, err
+}
+
+func (s *Service) rescheduleIn(ctx context.Context, tx *store.Tx, r RescheduleRequest, slot Slot) (store.Booking, bool, error) {
+	moved, created, err := tx.RescheduleBooking(ctx, store.RescheduleRequest{
+		BusinessID: r.BusinessID, BookingID: r.BookingID, Start: slot.Start, End: slot.End,
+		IdempotencyKey: r.IdempotencyKey,
+	})
+	if err != nil || !created {
+		return moved, created, err
+	}
+	return moved, created, s.onChange(ctx, tx, moved, Rescheduled)
 }
 
 // slotAt returns the calendar's slot that starts at start, ignoring other bookings, or an error
@@ -437,8 +607,26 @@ func (s *Service) taken(ctx context.Context, err error, r OfferRequest, source s
 	if source == store.BookingSourceSMS {
 		alternatives, findErr = s.Offer(ctx, r)
 	} else {
-		alternatives, findErr = s.find(ctx, r, false)
+		alternatives, findErr = s.find(ctx, s.store, r, nil)
 	}
+	return takenError(err, alternatives, findErr)
+}
+
+// takenIn is taken inside tx.
+func (s *Service) takenIn(ctx context.Context, tx *store.Tx, err error, r OfferRequest, source store.BookingSource) error {
+	var (
+		alternatives []Offer
+		findErr      error
+	)
+	if source == store.BookingSourceSMS {
+		alternatives, findErr = s.OfferTx(ctx, tx, r)
+	} else {
+		alternatives, findErr = s.find(ctx, tx, r, nil)
+	}
+	return takenError(err, alternatives, findErr)
+}
+
+func takenError(err error, alternatives []Offer, findErr error) error {
 	if findErr != nil {
 		err = fmt.Errorf("%w (and finding alternatives failed: %w)", err, findErr)
 	}

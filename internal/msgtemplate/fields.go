@@ -15,9 +15,21 @@ const (
 	// FieldQuestion is the business's qualifying question, such as "Is this for a home or a
 	// business?", when it has one.
 	FieldQuestion = "question"
+	// FieldTime is when a booking starts, with its date and zone, such as "Tue Mar 11, 3:00 PM CDT".
+	FieldTime = "time"
+	// FieldAddress is where a booking takes place: its calendar's address, which may be empty.
+	FieldAddress = "address"
+	// FieldCalendar is the name of a booking's calendar, such as "Repairs".
+	FieldCalendar = "calendar"
 )
 
 // AllFields returns every field name an SMS template may use, in a fixed order. The slice is new on each call.
 func AllFields() []string {
 	return []string{FieldFirstName, FieldBusiness, FieldRep, FieldBookingLink, FieldNextOpen, FieldQuestion}
+}
+
+// BookingFields returns the field names that the texts about a booking may use (its confirmation,
+// reminders and cancellation), in a fixed order. The slice is new on each call.
+func BookingFields() []string {
+	return []string{FieldFirstName, FieldBusiness, FieldRep, FieldTime, FieldAddress, FieldCalendar}
 }

@@ -88,6 +88,16 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 		log.Info("text held at send time", slog.String("reason", failed.Detail))
 		return s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", failed.Detail)
 	}
+	if check := s.sendChecks[msg.Purpose]; check != nil {
+		reason, err := check(ctx, msg)
+		if err != nil {
+			return s.requeue(ctx, msg, "", err)
+		}
+		if reason != "" {
+			log.Info("text held at send time", slog.String("reason", reason))
+			return s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", reason)
+		}
+	}
 	if wait, done, err := s.quietHours(ctx, log, pol, msg, contact); err != nil || done {
 		return err
 	} else if wait > 0 {

@@ -61,6 +61,21 @@ type Sender struct {
 	dir      *directory.Directory
 	// undeliverable runs when a recipient turns out unable to take texts.
 	undeliverable UndeliverableFunc
+	// sendChecks run just before texts of their purpose are sent.
+	sendChecks map[store.Purpose]SendCheckFunc
+}
+
+// SendCheckFunc runs just before a text is handed to the provider, each time, even after the text
+// waited for quiet hours. A non-empty reason holds the text with that reason, as for a reminder
+// of a booking that was cancelled or moved meanwhile.
+type SendCheckFunc func(ctx context.Context, msg store.Message) (reason string, err error)
+
+// SetSendCheck sets the check for texts of purpose. Call it before the sender is used.
+func (s *Sender) SetSendCheck(purpose store.Purpose, fn SendCheckFunc) {
+	if s.sendChecks == nil {
+		s.sendChecks = map[store.Purpose]SendCheckFunc{}
+	}
+	s.sendChecks[purpose] = fn
 }
 
 // UndeliverableFunc runs after a text could not be delivered because its recipient cannot take

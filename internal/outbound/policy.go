@@ -18,11 +18,25 @@ type policy struct {
 	// replies) wait only when the business says so.
 	quiet   bool
 	instant bool
+	// unpaused texts go while a person handles the conversation: the facts of the lead's own
+	// booking (its confirmation, reminders and cancellation).
+	unpaused bool
+	// unlimited texts are not held by the per-contact limits, though they count toward them: the
+	// booking bot's answers, which its own cap per conversation bounds, and the texts about a
+	// booking, which a lead must get even on a busy day.
+	unlimited bool
 }
 
-// gated reports whether the text waits while a person handles the conversation or reviews the
-// contact, and counts toward the per-contact limits.
+// gated reports whether the text waits while a person reviews the contact and, unless unpaused,
+// while a person handles the conversation, and whether it is subject to the per-contact limits
+// unless unlimited.
 func (p policy) gated() bool { return p.automated && !p.compliance && !p.toStaff }
+
+// pausable reports whether the text waits while a person handles the conversation.
+func (p policy) pausable() bool { return p.gated() && !p.unpaused }
+
+// limited reports whether the per-contact limits hold the text.
+func (p policy) limited() bool { return p.gated() && !p.unlimited }
 
 // policies lists every purpose. A purpose missing here is rejected, so that a new feature must
 // decide how its texts are treated.
@@ -36,4 +50,7 @@ var policies = map[store.Purpose]policy{
 	store.PurposeStaffReply:    {},
 	store.PurposeTeamAlert:     {automated: true, toStaff: true},
 	store.PurposeStaffNotice:   {automated: true, toStaff: true},
+	store.PurposeBookingReply:  {automated: true, instant: true, unlimited: true},
+	store.PurposeBookingNotice: {automated: true, instant: true, unpaused: true, unlimited: true},
+	store.PurposeReminder:      {automated: true, quiet: true, unpaused: true, unlimited: true},
 }

@@ -159,7 +159,7 @@ func (s *Sender) checks(
 	body string, count segment.Result,
 ) []store.Check {
 	checks := recipientChecks(pol, contact, conv, s.clock())
-	if pol.gated() {
+	if pol.limited() {
 		hour, day := counts.LastHour, counts.LastDay
 		perHour, perDay := limits.PerHour, limits.PerDay
 		if perHour <= 0 {
@@ -216,11 +216,14 @@ func recipientChecks(pol policy, contact store.Contact, conv store.Conversation,
 		if !review.Passed {
 			review.Detail = "automated texts wait for a person to review the contact: " + contact.ReviewReason
 		}
+		checks = append(checks, review)
+	}
+	if pol.pausable() {
 		pause := store.Check{Name: "manual_pause", Passed: !conv.Paused(now), Detail: "no person is handling the conversation"}
 		if !pause.Passed {
 			pause.Detail = "a person replied; automation is paused until " + conv.AutomationPausedUntil.Format(time.RFC3339)
 		}
-		checks = append(checks, review, pause)
+		checks = append(checks, pause)
 	}
 	return checks
 }

@@ -22,8 +22,10 @@ type Conversation struct {
 	LastInboundAt         time.Time
 	LastHumanReplyAt      time.Time
 	AutomationPausedUntil time.Time
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// Bot is what the booking bot remembers about the conversation.
+	Bot       BookingBot
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Awaiting values.
@@ -42,7 +44,7 @@ func (o ops) EnsureConversation(ctx context.Context, business BusinessID, contac
 	if err != nil {
 		return Conversation{}, fmt.Errorf("ensure conversation with contact %d: %w", contact, err)
 	}
-	return conversationFromRow(row), nil
+	return conversationFromRow(row)
 }
 
 // GetConversation returns the business's conversation with id, or an error wrapping ErrNotFound.
@@ -51,7 +53,7 @@ func (o ops) GetConversation(ctx context.Context, business BusinessID, id Conver
 	if err != nil {
 		return Conversation{}, notFound(err, "get conversation %d", id)
 	}
-	return conversationFromRow(row), nil
+	return conversationFromRow(row)
 }
 
 // NoteInbound records an inbound text at t: unread, newest activity.
@@ -176,8 +178,8 @@ func (tx *Tx) LockContact(ctx context.Context, id ContactID) error {
 	return nil
 }
 
-func conversationFromRow(row dbsqlc.Conversation) Conversation {
-	return Conversation{
+func conversationFromRow(row dbsqlc.Conversation) (Conversation, error) {
+	c := Conversation{
 		ID:                    ConversationID(row.ID),
 		BusinessID:            BusinessID(row.BusinessID),
 		ContactID:             ContactID(row.ContactID),
@@ -190,6 +192,10 @@ func conversationFromRow(row dbsqlc.Conversation) Conversation {
 		CreatedAt:             row.CreatedAt.UTC(),
 		UpdatedAt:             row.UpdatedAt.UTC(),
 	}
+	if err := json.Unmarshal([]byte(row.BookingBot), &c.Bot); err != nil {
+		return Conversation{}, fmt.Errorf("read booking bot state of conversation %d: %w", row.ID, err)
+	}
+	return c, nil
 }
 
 // LatestNumberOfContact returns the business number of the newest text to or from a contact, or

@@ -46,6 +46,9 @@ const (
 	PurposeTeamAlert     Purpose = "team_alert"           // an alert texted to a team member
 	PurposeStaffNotice   Purpose = "staff_notice"         // an automatic answer to a team member
 	PurposeFollowUp      Purpose = "follow_up"            // a follow-up after a text back without reply
+	PurposeBookingReply  Purpose = "booking_reply"        // the booking bot's answer: slots offered, a question
+	PurposeBookingNotice Purpose = "booking_notice"       // a booking's confirmation, or its cancellation
+	PurposeReminder      Purpose = "booking_reminder"     // a reminder of a booking, some time before it
 )
 
 // Check is one check on the outbound path and its result, kept with the message.
@@ -62,6 +65,8 @@ type MessageDetails struct {
 	Values   map[string]string `json:"values,omitempty"`   // the values filled into the template
 	Checks   []Check           `json:"checks,omitempty"`
 	OptOut   bool              `json:"opt_out_appended,omitempty"` // opt-out wording was added
+	// BookingID is the booking the text is about, for booking notices and reminders.
+	BookingID int64 `json:"booking_id,omitempty"`
 	// RetryOf is the text this one sends again after a delivery error, and Retry its number.
 	RetryOf int64 `json:"retry_of,omitempty"`
 	Retry   int   `json:"retry,omitempty"`

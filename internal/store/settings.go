@@ -36,6 +36,96 @@ type Settings struct {
 	// QuietHours narrows the window in the recipient's local time when automated texts may go;
 	// zero values mean 08:00 to 21:00.
 	QuietHours QuietHours `json:"quiet_hours"`
+	// Booking configures booking by text and the texts about every booking.
+	Booking BookingSettings `json:"booking"`
+}
+
+// BookingSettings configure the booking bot, which offers a lead free slots by text and books the one
+// they choose, and the confirmations, reminders and cancellation notices that every booking gets,
+// whether made by text or on the booking page.
+type BookingSettings struct {
+	// Enabled turns the bot on. The texts about bookings go out whether or not it is on.
+	Enabled bool `json:"enabled"`
+	// Calendars are the slugs of the calendars the bot offers; empty means all of the business's.
+	Calendars []string `json:"calendars,omitempty"`
+	// Slots is how many slots the bot offers at a time; DefaultBookingSlots when zero.
+	Slots int `json:"slots,omitempty"`
+	// MaxMessages is how many texts the bot may write in one conversation before it hands the
+	// conversation to a person; DefaultBookingMaxMessages when zero.
+	MaxMessages int `json:"max_messages,omitempty"`
+	// ReplyDelay is how long the bot waits before it answers, so that a person can answer first.
+	// When a person answers meanwhile, the bot stands down. Zero answers at once.
+	ReplyDelay Duration `json:"reply_delay,omitempty"`
+	// Reminders are how long before a booking each reminder goes. A missing list means
+	// DefaultBookingReminders; an empty one sends none.
+	Reminders []Duration `json:"reminders"`
+	// StartOnAnswers are values of the qualifying question's answers after which the bot offers
+	// slots, such as "residential".
+	StartOnAnswers []string `json:"start_on_answers,omitempty"`
+	// ConfirmationTemplate confirms a new or moved booking, ReminderTemplate reminds of one, and
+	// CancellationTemplate confirms a cancellation. Each may use msgtemplate.BookingFields.
+	ConfirmationTemplate string `json:"confirmation_template,omitempty"`
+	ReminderTemplate     string `json:"reminder_template,omitempty"`
+	CancellationTemplate string `json:"cancellation_template,omitempty"`
+}
+
+// Booking defaults.
+const (
+	// DefaultBookingSlots is how many slots the bot offers at a time: few enough to read in one
+	// text, enough that one of them usually suits.
+	DefaultBookingSlots = 3
+	// DefaultBookingMaxMessages bounds the bot's texts in one conversation. A lead who is offered
+	// slots, asks for other days twice, is told a slot was just taken and books uses about six.
+	DefaultBookingMaxMessages = 10
+
+	DefaultBookingConfirmation = "You're booked with {business} for {time}[ at {address}]. Reply RESCHEDULE to " +
+		"change the time, or CANCEL APPOINTMENT to cancel."
+	DefaultBookingReminder = "Reminder: your appointment with {business} is {time}[ at {address}]. Reply " +
+		"RESCHEDULE to change the time, or CANCEL APPOINTMENT to cancel."
+	DefaultBookingCancellation = "Your appointment with {business} for {time} is cancelled. Reply BOOK any time " +
+		"to book again."
+)
+
+// DefaultBookingReminders are the reminders of a business that configured none: a day before the
+// appointment and two hours before it.
+func DefaultBookingReminders() []Duration {
+	return []Duration{Duration(24 * time.Hour), Duration(2 * time.Hour)}
+}
+
+// withDefaults fills the zero fields of b from the booking defaults.
+func (b BookingSettings) withDefaults() BookingSettings {
+	if b.Slots <= 0 {
+		b.Slots = DefaultBookingSlots
+	}
+	if b.MaxMessages <= 0 {
+		b.MaxMessages = DefaultBookingMaxMessages
+	}
+	if b.Reminders == nil {
+		b.Reminders = DefaultBookingReminders()
+	}
+	if b.ConfirmationTemplate == "" {
+		b.ConfirmationTemplate = DefaultBookingConfirmation
+	}
+	if b.ReminderTemplate == "" {
+		b.ReminderTemplate = DefaultBookingReminder
+	}
+	if b.CancellationTemplate == "" {
+		b.CancellationTemplate = DefaultBookingCancellation
+	}
+	return b
+}
+
+// BooksCalendar reports whether the bot offers the calendar with slug.
+func (b BookingSettings) BooksCalendar(slug string) bool {
+	if len(b.Calendars) == 0 {
+		return true
+	}
+	for _, s := range b.Calendars {
+		if s == slug {
+			return true
+		}
+	}
+	return false
 }
 
 // FollowUpStep is one follow-up: sent Delay after the missed call, rendered from Template.
@@ -175,6 +265,7 @@ func DefaultSettings() Settings {
 		Limits:        Limits{PerHour: 5, PerDay: 15},
 		EmailFallback: true,
 		FollowUps:     DefaultFollowUps(),
+		Booking:       BookingSettings{}.withDefaults(),
 	}
 }
 
@@ -209,6 +300,7 @@ func (s Settings) withDefaults() Settings {
 	if s.Alerts.AggregateWindow == 0 {
 		s.Alerts.AggregateWindow = d.Alerts.AggregateWindow
 	}
+	s.Booking = s.Booking.withDefaults()
 	return s
 }
 

@@ -36,6 +36,7 @@ const (
 	KindReview     = "review"      // a lead sent something that may be an opt-out
 	KindDelivery   = "delivery"    // texts are being filtered or blocked: someone must fix the sender
 	KindSetup      = "setup"       // the phone setup needs attention, such as a forwarding loop
+	KindHandOff    = "hand_off"    // the booking bot could not tell what a lead wants; a person takes over
 )
 
 // Priorities.

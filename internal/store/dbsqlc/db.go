@@ -360,6 +360,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setConversationAwaitingStmt, err = db.PrepareContext(ctx, setConversationAwaiting); err != nil {
 		return nil, fmt.Errorf("error preparing query SetConversationAwaiting: %w", err)
 	}
+	if q.setConversationBookingBotStmt, err = db.PrepareContext(ctx, setConversationBookingBot); err != nil {
+		return nil, fmt.Errorf("error preparing query SetConversationBookingBot: %w", err)
+	}
 	if q.setMessageStatusStmt, err = db.PrepareContext(ctx, setMessageStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMessageStatus: %w", err)
 	}
@@ -949,6 +952,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setConversationAwaitingStmt: %w", cerr)
 		}
 	}
+	if q.setConversationBookingBotStmt != nil {
+		if cerr := q.setConversationBookingBotStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setConversationBookingBotStmt: %w", cerr)
+		}
+	}
 	if q.setMessageStatusStmt != nil {
 		if cerr := q.setMessageStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setMessageStatusStmt: %w", cerr)
@@ -1140,6 +1148,7 @@ type Queries struct {
 	setContactTagsStmt                *sql.Stmt
 	setContactTimeZoneStmt            *sql.Stmt
 	setConversationAwaitingStmt       *sql.Stmt
+	setConversationBookingBotStmt     *sql.Stmt
 	setMessageStatusStmt              *sql.Stmt
 	startSequenceStmt                 *sql.Stmt
 	stopSequencesStmt                 *sql.Stmt
@@ -1266,6 +1275,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactTagsStmt:                q.setContactTagsStmt,
 		setContactTimeZoneStmt:            q.setContactTimeZoneStmt,
 		setConversationAwaitingStmt:       q.setConversationAwaitingStmt,
+		setConversationBookingBotStmt:     q.setConversationBookingBotStmt,
 		setMessageStatusStmt:              q.setMessageStatusStmt,
 		startSequenceStmt:                 q.startSequenceStmt,
 		stopSequencesStmt:                 q.stopSequencesStmt,

@@ -167,6 +167,7 @@ type Conversation struct {
 	AutomationPausedUntil sql.NullTime
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
+	BookingBot            string
 }
 
 type Message struct {

@@ -69,3 +69,6 @@ SELECT * FROM messages WHERE conversation_id = $1 ORDER BY id;
 SELECT number_id FROM messages
 WHERE business_id = $1 AND contact_id = $2 AND number_id IS NOT NULL
 ORDER BY id DESC LIMIT 1;
+
+-- name: SetConversationBookingBot :exec
+UPDATE conversations SET booking_bot = $2, updated_at = $3 WHERE id = $1;
