@@ -40,6 +40,13 @@ var weekdays = map[string]time.Weekday{
 	"wed": time.Wednesday, "weds": time.Wednesday, "thursday": time.Thursday, "thu": time.Thursday,
 	"thur": time.Thursday, "thurs": time.Thursday, "friday": time.Friday, "fri": time.Friday,
 	"saturday": time.Saturday, "sat": time.Saturday,
+	// Common misspellings.
+	"monady": time.Monday, "mondy": time.Monday, "tuesay": time.Tuesday, "tusday": time.Tuesday,
+	"teusday": time.Tuesday, "tuseday": time.Tuesday, "wensday": time.Wednesday, "wendsday": time.Wednesday,
+	"wednsday": time.Wednesday, "wedensday": time.Wednesday, "wednesay": time.Wednesday,
+	"thrusday": time.Thursday, "thurday": time.Thursday, "thursdy": time.Thursday, "thusday": time.Thursday,
+	"firday": time.Friday, "fryday": time.Friday, "fridy": time.Friday, "saterday": time.Saturday,
+	"satuday": time.Saturday, "saturady": time.Saturday, "sunady": time.Sunday, "sundy": time.Sunday,
 }
 
 // months maps month names and abbreviations to months. "may" counts only next to a day number.
@@ -64,7 +71,9 @@ var laterWords = newWordSet("later", "after", "afterwards", "sometime")
 
 // parts are the parts of the day a lead may name, in minutes after midnight, end excluded.
 var parts = map[string][2]int{
-	"morning": {0, 12 * 60}, "mornings": {0, 12 * 60}, "am": {0, 12 * 60},
+	"morning": {0, 12 * 60}, "mornings": {0, 12 * 60}, "am": {0, 12 * 60}, "morn": {0, 12 * 60},
+	"mornin": {0, 12 * 60}, "morining": {0, 12 * 60}, "moring": {0, 12 * 60}, "afternon": {12 * 60, 17 * 60},
+	"aftenoon": {12 * 60, 17 * 60}, "arvo": {12 * 60, 17 * 60}, "evenin": {17 * 60, 24 * 60},
 	"afternoon": {12 * 60, 17 * 60}, "afternoons": {12 * 60, 17 * 60}, "pm": {12 * 60, 24 * 60},
 	"evening": {17 * 60, 24 * 60}, "evenings": {17 * 60, 24 * 60}, "night": {17 * 60, 24 * 60},
 	"tonight": {17 * 60, 24 * 60}, "tonite": {17 * 60, 24 * 60}, "lunchtime": {11 * 60, 14 * 60},

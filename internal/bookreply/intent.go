@@ -32,6 +32,22 @@ var (
 		"tmrw", "this", "next", "on", "at")
 )
 
+// maxOtherWords is the most words other than the day, the time and fillers that a text naming a
+// day or time may have to count as a request to book: "Thursday at 2 works" does, "I called you
+// this morning about the leak" does not.
+const maxOtherWords = 2
+
+// otherWords counts the words of tokens that were not read as a day or time and are no fillers.
+func otherWords(tokens []token) int {
+	n := 0
+	for _, t := range tokens {
+		if !t.used && !fillers[t.text] && !weekdayModifiers[t.text] && !timeLeads[t.text] {
+			n++
+		}
+	}
+	return n
+}
+
 // maxDayOnlyIntent is the most words a text may have for a day or time alone, such as "thursday
 // at 2", to count as a request to book.
 const maxDayOnlyIntent = 8
@@ -49,7 +65,8 @@ func ReadIntent(body string, loc *time.Location, received time.Time) (Intent, Wa
 		return Cancel, m.want
 	case bookWords.has(tokens) || asksToCome(words):
 		return Book, m.want
-	case m.found() && len(tokens) <= maxDayOnlyIntent && !negations.has(tokens):
+	case (m.dates > 0 || m.times > 0) && len(tokens) <= maxDayOnlyIntent && otherWords(tokens) <= maxOtherWords &&
+		!negations.has(tokens):
 		return Book, m.want
 	}
 	return NoIntent, Want{}

@@ -100,6 +100,9 @@ var numberWords = map[string]int{
 var ordinalWords = map[string]int{
 	"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
 	"ninth": 9, "tenth": 10,
+	// Common misspellings.
+	"frist": 1, "fisrt": 1, "firts": 1, "1rst": 1, "secnd": 2, "secound": 2, "seccond": 2, "scond": 2,
+	"secon": 2, "secnod": 2, "sencond": 2, "thrid": 3, "thrd": 3, "therd": 3, "forth": 4, "fouth": 4,
 }
 
 var ordinalPattern = regexp.MustCompile(`^(\d{1,2})(st|nd|rd|th)$`)
