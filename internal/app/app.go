@@ -15,6 +15,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/textback/textback/internal/alertsend"
+	"github.com/textback/textback/internal/bookbot"
+	"github.com/textback/textback/internal/booking"
 	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
@@ -64,7 +66,9 @@ type App struct {
 	lane   *jobs.FastLane
 	bus    *broadcast.Bus
 	server *server.Server
-	ready  atomic.Bool
+	// bookings is the process's booking service, whose changes send the texts about bookings.
+	bookings *booking.Service
+	ready    atomic.Bool
 }
 
 // New opens and migrates the database and builds every component. It starts nothing.
@@ -142,8 +146,18 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	})
 	sender.SetUndeliverable(teamService.Undeliverable)
 	followups := followup.New(followup.Options{Store: a.store, Queue: queue, Sender: sender, Directory: dir, Logger: a.log})
+	// Bookings: the process's one booking service, shared by everything that books (texts and the
+	// booking page). Its OnChange queues, in each booking's own transaction, the confirmation,
+	// reminders and cancellation notice that every booking gets, and stops the lead's follow-ups.
+	bot := bookbot.New(bookbot.Options{
+		Store: a.store, Queue: queue, Sender: sender, Team: teamService, FollowUps: followups, Directory: dir,
+		Logger: a.log, Clock: opts.Clock,
+	})
+	a.bookings = booking.New(a.store, booking.Options{OnChange: bot.OnChange})
+	bot.SetBooking(a.bookings)
+	sender.SetSendCheck(store.PurposeReminder, bot.CheckReminder)
 	engine := conversation.New(conversation.Options{
-		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups,
+		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups, Bot: bot,
 		Logger: a.log, Clock: opts.Clock,
 	})
 	processor := callflow.New(callflow.Options{
@@ -155,6 +169,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	callflow.Register(workers, processor)
 	team.Register(workers, teamService)
 	followup.Register(workers, followups)
+	bookbot.Register(workers, bot)
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
@@ -199,6 +214,10 @@ func (a *App) Addr() string { return a.server.Addr() }
 
 // Store returns the app's store, for tests and commands that share the process.
 func (a *App) Store() *store.Store { return a.store }
+
+// Bookings returns the process's booking service. Bookings made, moved or cancelled through it
+// get their confirmation, reminders and cancellation notice.
+func (a *App) Bookings() *booking.Service { return a.bookings }
 
 // Done yields when the HTTP server stops by itself, with its error.
 func (a *App) Done() <-chan error { return a.server.Done() }

@@ -1,6 +1,6 @@
 // Package conversation runs the SMS conversation after a text back: it files each inbound text
 // under its contact, applies consent keywords (STOP, START, HELP) at once, runs the business's
-// keywords and its qualifying question, relays a team member's reply to the lead, and applies
+// keywords, its qualifying question and booking by text, relays a team member's reply to the lead, and applies
 // delivery reports to the texts textback sent.
 //
 // Everything here runs inside the transaction that marks the webhook applied, so a retried
@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/textback/textback/internal/bookbot"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/outbound"
@@ -32,6 +33,7 @@ type Engine struct {
 	dir       *directory.Directory
 	adapters  Adapters
 	followups *followup.Service
+	bot       *bookbot.Bot
 	log       *slog.Logger
 	clock     func() time.Time
 }
@@ -44,8 +46,10 @@ type Options struct {
 	Adapters  Adapters
 	// FollowUps stops a lead's follow-ups when they reply or a person answers them; nil skips it.
 	FollowUps *followup.Service
-	Logger    *slog.Logger
-	Clock     func() time.Time
+	// Bot books appointments by text, when the business turned it on; nil leaves booking to people.
+	Bot    *bookbot.Bot
+	Logger *slog.Logger
+	Clock  func() time.Time
 }
 
 // New returns an Engine.
@@ -61,7 +65,7 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		followups: opts.FollowUps, log: opts.Logger, clock: opts.Clock,
+		followups: opts.FollowUps, bot: opts.Bot, log: opts.Logger, clock: opts.Clock,
 	}
 }
 

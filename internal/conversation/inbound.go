@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/textback/textback/internal/bookbot"
 	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
@@ -103,7 +104,7 @@ func (e *Engine) store(
 }
 
 // act applies a lead's text: consent keywords first, then business keywords, then the answer
-// to the qualifying question; any other reply alerts the team.
+// to the qualifying question, then booking by text; any other reply alerts the team.
 func (e *Engine) act(ctx context.Context, tx *store.Tx, in inbound) (string, error) {
 	reading := reply.Classify(in.msg.Body, in.contact.OptedOut())
 	stop := followup.StopReplied
@@ -131,7 +132,7 @@ func (e *Engine) act(ctx context.Context, tx *store.Tx, in inbound) (string, err
 	if k, ok := matchKeyword(in.msg.Body, in.business.Settings.Keywords); ok {
 		return e.keyword(ctx, tx, in, k)
 	}
-	result := "reply"
+	result, qualified := "reply", ""
 	if in.conv.Awaiting == store.AwaitingQualifier {
 		if answer, ok := matchAnswer(in.msg.Body, in.business.Settings.Qualifier.Answers); ok {
 			if err := tx.SetContactQualifier(ctx, in.business.ID, in.contact.ID, answer); err != nil {
@@ -140,7 +141,24 @@ func (e *Engine) act(ctx context.Context, tx *store.Tx, in inbound) (string, err
 			if err := tx.SetConversationAwaiting(ctx, in.conv.ID, ""); err != nil {
 				return "", err
 			}
-			result = "qualifying answer " + answer
+			in.conv.Awaiting = ""
+			result, qualified = "qualifying answer "+answer, answer
+		}
+	}
+	if e.bot != nil {
+		outcome, note, err := e.bot.Handle(ctx, tx, bookbot.Text{
+			Business: in.business, Number: in.number, Contact: in.contact, Conversation: in.conv, Message: in.msg,
+			Answer: qualified,
+		})
+		if err != nil {
+			return "", err
+		}
+		switch outcome {
+		case bookbot.Handled:
+			// The bot answered: nobody needs to be alerted about this text.
+			return result + "; " + note, nil
+		case bookbot.Deferred:
+			result += "; " + note
 		}
 	}
 	if _, err := e.team.Raise(ctx, tx, e.replyEvent(in)); err != nil {
