@@ -16,7 +16,7 @@ import (
 var businessKeys = []string{
 	"slug", "name", "time_zone", "region", "rep_name", "booking_url", "hours", "numbers", "text_back",
 	"conversation", "team", "alerts", "follow_ups", "quiet_hours",
-	"calendars",
+	"calendars", "booking",
 }
 
 var (
@@ -100,7 +100,8 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 	b.TextBack = c.textBack(m, &b)
 	var followUps []smsTemplate
 	b.Settings.FollowUps, followUps = c.followUps(m, b.Settings.FollowUps, b.TextBack.Enabled)
-	for _, t := range slices.Concat(conversation.templates, followUps) {
+	bookingTemplates := c.booking(m, &b)
+	for _, t := range slices.Concat(conversation.templates, followUps, bookingTemplates) {
 		b.Templates = append(b.Templates, c.report(t, &b))
 	}
 	c.checkQuestionAsked(&b, conversation)

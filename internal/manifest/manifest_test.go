@@ -154,6 +154,14 @@ func TestExampleTemplateReports(t *testing.T) {
 		"and we'll get back to you. Or book a time: https://example.com/book/acme"
 	followUp2 := "Last note from Acme Plumbing: if you still need help, just reply to this text. You can also " +
 		"book here: https://example.com/book/acme"
+	// The business has calendars, so the texts about bookings are reported with a sample slot and
+	// address.
+	confirmation := "You're booked with Acme Plumbing for Tue Mar 11, 3:00 PM CDT at 1200 W Washington Blvd, " +
+		"Chicago, IL. Reply RESCHEDULE to change the time, or CANCEL APPOINTMENT to cancel."
+	reminder := "Reminder: your appointment with Acme Plumbing is Tue Mar 11, 3:00 PM CDT at 1200 W Washington " +
+		"Blvd, Chicago, IL. Reply RESCHEDULE to change the time, or CANCEL APPOINTMENT to cancel."
+	cancellation := "Your appointment with Acme Plumbing for Tue Mar 11, 3:00 PM CDT is cancelled. Reply BOOK any " +
+		"time to book again."
 	want := []TemplateReport{
 		{Name: "text_back", Encoding: segment.GSM7, Segments: 1, Units: len(textBack)},
 		{Name: "after_hours", Encoding: segment.GSM7, Segments: 2, Units: len(afterHours)},
@@ -164,6 +172,9 @@ func TestExampleTemplateReports(t *testing.T) {
 		{Name: "keyword CALL reply", Encoding: segment.GSM7, Segments: 1, Units: len(call)},
 		{Name: "follow_up 1", Encoding: segment.GSM7, Segments: 2, Units: len(followUp1)},
 		{Name: "follow_up 2", Encoding: segment.GSM7, Segments: 1, Units: len(followUp2)},
+		{Name: "booking confirmation", Encoding: segment.GSM7, Segments: 2, Units: len(confirmation)},
+		{Name: "booking reminder", Encoding: segment.GSM7, Segments: 2, Units: len(reminder)},
+		{Name: "booking cancellation", Encoding: segment.GSM7, Segments: 1, Units: len(cancellation)},
 	}
 	if len(b.Templates) != len(want) {
 		t.Fatalf("Templates = %+v, want %d reports", b.Templates, len(want))

@@ -15,6 +15,9 @@ import (
 const (
 	sampleFirstName = "Alexandra"
 	sampleNextOpen  = "Saturday at 10:30 AM"
+	sampleTime      = "Tue Mar 11, 3:00 PM CDT"
+	sampleAddress   = "1200 W Washington Blvd, Chicago, IL"
+	sampleCalendar  = "Repairs"
 )
 
 // maxSegments is the number of segments above which a template gets a warning.
@@ -37,7 +40,7 @@ type smsTemplate struct {
 // report counts the segments of the SMS template t and records warnings about its length, its alphabet and a
 // missing booking link. The template must parse with every field, as every template that reaches it has.
 func (c *checker) report(t smsTemplate, b *Business) TemplateReport {
-	tmpl, err := msgtemplate.Parse(t.src, msgtemplate.AllFields())
+	tmpl, err := msgtemplate.Parse(t.src, slices.Concat(msgtemplate.AllFields(), msgtemplate.BookingFields()))
 	if err != nil {
 		// The caller has parsed t.src already, or t.src is a default that the msgtemplate or store tests parse.
 		return TemplateReport{Name: t.name}
@@ -49,6 +52,9 @@ func (c *checker) report(t smsTemplate, b *Business) TemplateReport {
 		msgtemplate.FieldBookingLink: b.BookingURL,
 		msgtemplate.FieldNextOpen:    sampleNextOpen,
 		msgtemplate.FieldQuestion:    b.Settings.Qualifier.Question,
+		msgtemplate.FieldTime:        sampleTime,
+		msgtemplate.FieldAddress:     sampleAddress,
+		msgtemplate.FieldCalendar:    sampleCalendar,
 	}))
 	// The sender normalises the text and appends the opt-out instruction to a first text that has none.
 	body := segment.Normalize(rendered)
