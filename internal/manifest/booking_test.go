@@ -101,7 +101,7 @@ func TestBookingErrors(t *testing.T) {
 		{"unknown key", bookingCalendars + "    booking:\n      enable: true\n", bookingLine,
 			"businesses[0].booking.enable", `unknown key "enable": allowed keys are enabled, calendars`},
 		{"unknown calendar", bookingCalendars + "    booking:\n      calendars: [repairs, repair]\n", bookingLine,
-			"businesses[0].booking.calendars[1]", `unknown calendar "repair": declare it under calendars, or use one `+
+			"businesses[0].booking.calendars[1]", `unknown calendar "repair": declare it under calendars, or use one ` +
 				"of repairs, estimates"},
 		{"calendar twice", bookingCalendars + "    booking:\n      calendars: [repairs, repairs]\n", bookingLine,
 			"businesses[0].booking.calendars[1]", `calendar "repairs" is listed twice, first at line 20`},
