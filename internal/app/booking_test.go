@@ -554,9 +554,7 @@ func TestBookingRaceForOneSlot(t *testing.T) {
 			// The hold lapses before the next lead asks, so every lead is offered the same slots.
 			clock.advance(booking.DefaultHoldFor + time.Second)
 		}
-		for i := range leads {
-			h.waitSentTo(leadNumber(i), 1)
-		}
+		waitFor(t, "every lead's offer", func() bool { return len(h.fake.Sent()) >= leads })
 		if holds := h.liveHolds(leadNumber(leads-1), clock.now()); len(holds) != 0 {
 			t.Fatalf("the last lead's holds did not lapse: %+v", holds)
 		}
@@ -568,11 +566,13 @@ func TestBookingRaceForOneSlot(t *testing.T) {
 		}
 		wg.Wait()
 
+		waitFor(t, "every lead's answer", func() bool { return len(h.fake.Sent()) >= 2*leads })
+		h.settle()
 		winners := 0
 		heldBy := map[time.Time]string{}
 		for i := range leads {
 			from := leadNumber(i)
-			sent := h.waitSentTo(from, 2)
+			sent := h.sentTo(from)
 			if len(sent) != 2 {
 				t.Errorf("lead %d got %d texts, want 2: %q", i, len(sent), bodies(sent))
 				continue

@@ -258,7 +258,7 @@ func TestReadIntent(t *testing.T) {
 		{"reschedule", Reschedule, Want{}},
 		{"RESCHEDULE", Reschedule, Want{}},
 		{"can we move my appointment to friday", Reschedule, oneDay(time.March, 14)},
-		{"I can't make it tomorrow", Reschedule, oneDay(time.March, 11)},
+		{"I can't make it tomorrow", Reschedule, Want{}},
 		{"need a different time", Reschedule, Want{}},
 		{"thanks!", NoIntent, Want{}},
 		{"My sink is leaking", NoIntent, Want{}},

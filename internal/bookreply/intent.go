@@ -59,6 +59,9 @@ func ReadIntent(body string, loc *time.Location, received time.Time) (Intent, Wa
 	words := texts(tokens)
 	m := scanMoment(tokens, received, loc, 0)
 	switch {
+	case cannotMakeIt(words) && !rescheduleWords.has(tokens) && !asksToMove(words):
+		// "I can't make it tomorrow" names the day that does not suit.
+		return Reschedule, Want{}
 	case rescheduleWords.has(tokens) || asksToMove(words) || cannotMakeIt(words):
 		return Reschedule, m.want
 	case cancelWords.has(tokens):
