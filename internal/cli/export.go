@@ -30,7 +30,7 @@ func runExport(ctx context.Context, args []string, streams IO) error {
 		return errors.New("missing --business: give the slug of the business to export")
 	}
 
-	s, err := openStore(ctx, cfg, streams)
+	s, err := openExisting(ctx, cfg, streams)
 	if err != nil {
 		return err
 	}
