@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -49,6 +50,8 @@ type Options struct {
 	Clock  func() time.Time // defaults to time.Now
 	// Transport carries requests to provider APIs; defaults to http.DefaultTransport.
 	Transport http.RoundTripper
+	// listener, when set, is the open listener the HTTP server serves on.
+	listener net.Listener
 	// NoDemo skips creating the demo business on an empty database.
 	NoDemo bool
 	// ResultWait overrides how long a call waits for a late answering-machine or screening result.
@@ -161,6 +164,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	})
 	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
+	if opts.listener != nil {
+		a.server.Adopt(opts.listener)
+	}
 	return nil
 }
 
@@ -251,11 +257,19 @@ func (a *App) checkProviders(ctx context.Context) error {
 
 // Run starts the app and runs it until ctx ends or the server fails, then stops it.
 func Run(ctx context.Context, cfg config.Config, opts Options) error {
+	// Listen first, so that a port in use is reported before the database is created or seeded.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	opts.listener = ln
 	a, err := New(ctx, cfg, opts)
 	if err != nil {
+		_ = ln.Close()
 		return err
 	}
 	if err := a.Start(ctx); err != nil {
+		_ = ln.Close()
 		_ = a.store.Close()
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
@@ -95,6 +96,9 @@ type Server struct {
 	log     *slog.Logger
 	stopped atomic.Bool
 	done    chan error
+	// ln is the listener Start serves on once it is open or adopted; started is set by Start.
+	ln      net.Listener
+	started bool
 }
 
 // New returns a server for handler on addr.
