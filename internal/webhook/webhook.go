@@ -135,6 +135,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, parseErr := adapter.Parse(wh)
+	ev = ev.Clean()
 	if parseErr != nil {
 		ev = provider.Event{Key: "unreadable:" + route + ":" + digest(body)}
 	}
