@@ -130,7 +130,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		log.Warn("webhook rejected", slog.String("error", err.Error()))
+		// The URL is what the signature was checked against: when it differs from the one set in
+		// the provider's console, --public-url or the proxy in front is the cause.
+		log.Warn("webhook rejected", slog.String("error", err.Error()), slog.String("signed_url", wh.URL))
 		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)
 		return
 	}
