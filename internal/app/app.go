@@ -16,6 +16,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/textback/textback/internal/alertsend"
+	"github.com/textback/textback/internal/booking"
+	"github.com/textback/textback/internal/bookingpage"
 	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
@@ -158,11 +160,23 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	callflow.Register(workers, processor)
 	team.Register(workers, teamService)
 	followup.Register(workers, followups)
+	// The process's one booking service, shared by everything that books, so that every booking
+	// goes through the same Options.OnChange in its own transaction.
+	bookings := booking.New(a.store, booking.Options{})
+	pages, err := bookingpage.New(bookingpage.Options{
+		Store: a.store, Booking: bookings, Logger: a.log, PublicURL: a.cfg.PublicURL, Clock: opts.Clock,
+	})
+	if err != nil {
+		return err
+	}
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
 	})
-	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
+	handler := server.Routes(server.Handlers{
+		Webhooks: hooks, Ready: a.checkReady, Feed: booking.NewFeedHandler(a.store, a.log),
+		Booking: server.BookingHandlers{Page: pages.Page(), Submit: pages.Submit(), Assets: pages.Assets()},
+	}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
 	if opts.listener != nil {
 		a.server.Adopt(opts.listener)
