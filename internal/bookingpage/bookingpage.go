@@ -105,7 +105,7 @@ func New(opts Options) (*Pages, error) {
 	if opts.PerPhone == (Limit{}) {
 		opts.PerPhone = DefaultPerPhone
 	}
-	v, err := newViews()
+	v, err := newViews(opts.Logger)
 	if err != nil {
 		return nil, err
 	}

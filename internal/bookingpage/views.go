@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -37,11 +38,12 @@ type views struct {
 	// browsers may cache it for as long as it does not change.
 	stylesheetURL string
 	version       string
+	log           *slog.Logger
 }
 
-func newViews() (*views, error) {
+func newViews(log *slog.Logger) (*views, error) {
 	sum := sha256.Sum256(stylesheet)
-	v := &views{pages: map[string]*template.Template{}, version: hex.EncodeToString(sum[:6])}
+	v := &views{pages: map[string]*template.Template{}, version: hex.EncodeToString(sum[:6]), log: log}
 	v.stylesheetURL = "assets/" + stylesheetName + "?v=" + v.version
 	funcs := template.FuncMap{"stylesheet": func() string { return v.stylesheetURL }}
 	for _, name := range []string{formTemplate, bookedTemplate, messageTemplate} {
@@ -59,6 +61,7 @@ func newViews() (*views, error) {
 func (v *views) render(w http.ResponseWriter, status int, name string, data any) {
 	var body bytes.Buffer
 	if err := v.pages[name].ExecuteTemplate(&body, "layout", data); err != nil {
+		v.log.Error("render booking page failed", slog.String("template", name), slog.String("error", err.Error()))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
