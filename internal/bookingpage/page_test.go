@@ -180,7 +180,8 @@ func (f *fixture) form(cal store.Calendar, start time.Time) url.Values {
 // bookingsOf returns the business's bookings of the calendar, live or not.
 func (f *fixture) bookingsOf(cal store.Calendar) []store.Booking {
 	f.t.Helper()
-	rows, err := f.s.ListLiveBookings(context.Background(), cal.ID, pageNow.Add(-time.Hour), pageNow.Add(60*24*time.Hour))
+	now := f.clock.Now()
+	rows, err := f.s.ListLiveBookings(context.Background(), cal.ID, now.Add(-time.Hour), now.Add(60*24*time.Hour))
 	if err != nil {
 		f.t.Fatal(err)
 	}
