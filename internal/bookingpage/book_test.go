@@ -407,6 +407,8 @@ func TestBookCrossOrigin(t *testing.T) {
 			{"same site, other origin", map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
 			{"other origin without fetch metadata", map[string]string{"Origin": "https://attacker.example"},
 				http.StatusForbidden},
+			// What a browser without Sec-Fetch-Site sends under Referrer-Policy: no-referrer.
+			{"null origin without fetch metadata", map[string]string{"Origin": "null"}, http.StatusForbidden},
 			{"same origin", map[string]string{"Sec-Fetch-Site": "same-origin"}, http.StatusOK},
 			{"public origin without fetch metadata", map[string]string{"Origin": publicURL}, http.StatusOK},
 			{"no browser headers", map[string]string{}, http.StatusOK},

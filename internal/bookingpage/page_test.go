@@ -553,7 +553,7 @@ func TestPageSecurityHeaders(t *testing.T) {
 			t.Error("page has inline styles, which the policy blocks")
 		}
 		for header, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-			"Referrer-Policy": "no-referrer"} {
+			"Referrer-Policy": "same-origin"} {
 			if got := r.header.Get(header); got != want {
 				t.Errorf("%s = %q, want %q", header, got, want)
 			}

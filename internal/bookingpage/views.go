@@ -69,6 +69,10 @@ func (v *views) render(w http.ResponseWriter, status int, name string, data any)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// Pages carry a fresh idempotency key each time, and may repeat what a lead typed.
 	h.Set("Cache-Control", "no-store")
+	// The server's no-referrer policy makes browsers send "Origin: null" with the form's POST,
+	// which the cross-origin check rejects from browsers that send no Sec-Fetch-Site, such as
+	// Safari before 16.4. same-origin sends the real origin to textback and no referrer elsewhere.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Length", strconv.Itoa(body.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(body.Bytes())
