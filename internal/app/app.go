@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/textback/textback/internal/alertsend"
 	"github.com/textback/textback/internal/bookbot"
 	"github.com/textback/textback/internal/booking"
+	"github.com/textback/textback/internal/bookingpage"
 	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
@@ -51,6 +53,8 @@ type Options struct {
 	Clock  func() time.Time // defaults to time.Now
 	// Transport carries requests to provider APIs; defaults to http.DefaultTransport.
 	Transport http.RoundTripper
+	// listener, when set, is the open listener the HTTP server serves on.
+	listener net.Listener
 	// NoDemo skips creating the demo business on an empty database.
 	NoDemo bool
 	// ResultWait overrides how long a call waits for a late answering-machine or screening result.
@@ -170,12 +174,24 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	team.Register(workers, teamService)
 	followup.Register(workers, followups)
 	bookbot.Register(workers, bot)
+	pages, err := bookingpage.New(bookingpage.Options{
+		Store: a.store, Booking: a.bookings, Logger: a.log, PublicURL: a.cfg.PublicURL, Clock: opts.Clock,
+	})
+	if err != nil {
+		return err
+	}
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
 	})
-	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
+	handler := server.Routes(server.Handlers{
+		Webhooks: hooks, Ready: a.checkReady, Feed: booking.NewFeedHandler(a.store, a.log),
+		Booking: server.BookingHandlers{Page: pages.Page(), Submit: pages.Submit(), Assets: pages.Assets()},
+	}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
+	if opts.listener != nil {
+		a.server.Adopt(opts.listener)
+	}
 	return nil
 }
 
@@ -270,11 +286,19 @@ func (a *App) checkProviders(ctx context.Context) error {
 
 // Run starts the app and runs it until ctx ends or the server fails, then stops it.
 func Run(ctx context.Context, cfg config.Config, opts Options) error {
+	// Listen first, so that a port in use is reported before the database is created or seeded.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	opts.listener = ln
 	a, err := New(ctx, cfg, opts)
 	if err != nil {
+		_ = ln.Close()
 		return err
 	}
 	if err := a.Start(ctx); err != nil {
+		_ = ln.Close()
 		_ = a.store.Close()
 		return err
 	}

@@ -1,6 +1,8 @@
 package callflow
 
 import (
+	"time"
+
 	"github.com/textback/textback/internal/msgtemplate"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
@@ -36,6 +38,22 @@ func Plan(b store.Business, n store.Number, ev provider.Event, callbackBase stri
 
 // untextableMessage is spoken to callers who cannot be texted back when nobody answers.
 const untextableMessage = "Sorry we missed your call. Please call again later."
+
+// SpeakNoText replaces the spoken missed-call message, which promises a text, with one that does
+// not when no text back will follow: text back is off, or the caller's contact opted out, cannot
+// take texts, or was texted back within the window. contact is the caller's contact, or the zero
+// Contact when there is none yet.
+func SpeakNoText(plan *provider.CallPlan, b store.Business, contact store.Contact, now time.Time) {
+	if plan.Say == "" || plan.Say == untextableMessage {
+		return
+	}
+	noText := !b.TextBack.Enabled ||
+		contact.ID != 0 && (contact.OptedOut() || contact.SMSBlocked != "" ||
+			!contact.LastTextBackAt.IsZero() && now.Sub(contact.LastTextBackAt) < b.TextBack.Window)
+	if noText {
+		plan.Say = untextableMessage
+	}
+}
 
 // forwardLoop reports whether the call was forwarded from the phone textback would ring.
 func forwardLoop(b store.Business, n store.Number, ev provider.Event) bool {

@@ -2,6 +2,7 @@ package callflow_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/provider"
@@ -132,6 +133,38 @@ func TestPlan(t *testing.T) {
 			}
 			if plan.Number != businessNumber {
 				t.Errorf("number = %q, want the business number %q", plan.Number, businessNumber)
+			}
+		})
+	}
+}
+
+// The spoken message promises a text only when one will follow.
+func TestSpeakNoText(t *testing.T) {
+	now := time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)
+	on := acme
+	on.TextBack = store.TextBackSettings{Enabled: true, Window: 24 * time.Hour}
+	off := on
+	off.TextBack.Enabled = false
+	rows := []struct {
+		name     string
+		business store.Business
+		contact  store.Contact
+		want     string
+	}{
+		{"new caller", on, store.Contact{}, defaultSay},
+		{"known caller", on, store.Contact{ID: 7}, defaultSay},
+		{"text back off", off, store.Contact{}, untextableSay},
+		{"opted out", on, store.Contact{ID: 7, OptedOutAt: now.Add(-time.Hour)}, untextableSay},
+		{"cannot take texts", on, store.Contact{ID: 7, SMSBlocked: "landline"}, untextableSay},
+		{"texted within the window", on, store.Contact{ID: 7, LastTextBackAt: now.Add(-time.Hour)}, untextableSay},
+		{"texted before the window", on, store.Contact{ID: 7, LastTextBackAt: now.Add(-25 * time.Hour)}, defaultSay},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			plan, _ := callflow.Plan(row.business, dialNumber(provider.AnswerCheckNone), incoming(textableCaller, ""), callbackBase)
+			callflow.SpeakNoText(&plan, row.business, row.contact, now)
+			if plan.Say != row.want {
+				t.Errorf("says %q, want %q", plan.Say, row.want)
 			}
 		})
 	}

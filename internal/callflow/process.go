@@ -72,6 +72,7 @@ func (p *Processor) process(ctx context.Context, id store.WebhookID, attempt int
 	if err != nil {
 		return p.setAside(ctx, w, "unreadable: "+err.Error())
 	}
+	ev = ev.Clean()
 	log := p.log.With(slog.Int64("webhook_id", int64(w.ID)), slog.String("event", string(ev.Type)),
 		slog.String("call_sid", ev.CallID))
 	var result string

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
-	"time"
 
 	"github.com/textback/textback/internal/config"
 	"github.com/textback/textback/internal/store"
@@ -33,7 +32,6 @@ func runCalls(ctx context.Context, args []string, streams IO) error {
 	}
 	defer s.Close()
 	var business store.BusinessID
-	zones := map[store.BusinessID]*time.Location{}
 	if *slug != "" {
 		b, err := businessBySlug(ctx, s, *slug)
 		if err != nil {
@@ -45,39 +43,43 @@ func runCalls(ctx context.Context, args []string, streams IO) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if calls == nil {
-			calls = []store.Call{} // an empty list, not null
+	rows := make([]callRow, 0, len(calls))
+	for _, c := range calls {
+		text, err := textBackOf(ctx, s, c)
+		if err != nil {
+			return err
 		}
+		rows = append(rows, callRow{
+			ID: int64(c.ID), Business: c.BusinessSlug, ProviderCallID: c.ProviderCallID, From: c.FromRaw, To: c.To,
+			ForwardedFrom: c.ForwardedFrom, StartedAt: c.StartedAt, Outcome: string(c.Outcome),
+			OutcomeReason: c.OutcomeReason, TextBack: string(c.TextBack), TextBackReason: c.TextBackReason,
+			Decision: c.Decision, DecidedAt: optionalTime(c.DecidedAt), Text: text,
+		})
+	}
+	if *asJSON {
 		enc := json.NewEncoder(streams.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(calls)
+		return enc.Encode(rows)
 	}
-	if len(calls) == 0 {
+	if len(rows) == 0 {
 		fmt.Fprintln(streams.Stdout, "no calls yet")
 		return nil
 	}
+	zones := newZones(s)
 	tw := tabwriter.NewWriter(streams.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tBUSINESS\tFROM\tCALL\tOUTCOME\tDECISION")
-	for _, c := range calls {
-		loc, ok := zones[c.BusinessID]
-		if !ok {
-			loc = time.UTC
-			if b, err := s.GetBusiness(ctx, c.BusinessID); err == nil {
-				loc = b.Location()
-			}
-			zones[c.BusinessID] = loc
-		}
-		decision := c.Decision
+	fmt.Fprintln(tw, "TIME\tBUSINESS\tFROM\tCALL\tOUTCOME\tTEXT BACK\tDECISION")
+	for i, r := range rows {
+		decision := r.Decision
 		if decision == "" {
 			decision = "(deciding)"
 		}
-		from := c.FromRaw
+		from := r.From
 		if from == "" {
 			from = "(no caller id)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.StartedAt.In(loc).Format("Jan 2 15:04:05 MST"),
-			c.BusinessSlug, from, c.ProviderCallID, c.Outcome, decision)
+		started := r.StartedAt.In(zones.of(ctx, calls[i].BusinessID)).Format("Jan 2 15:04:05 MST")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", started, r.Business, from, r.ProviderCallID, r.Outcome,
+			r.Text.describe(), decision)
 	}
 	return tw.Flush()
 }

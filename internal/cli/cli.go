@@ -38,8 +38,11 @@ var commands = map[string]command{
 	"migrate-db": {
 		"copy a SQLite installation into an empty PostgreSQL database (stop textback first)", runMigrateDB,
 	},
-	"export":  {"write one business's data as JSON", runExport},
-	"forget":  {"delete everything a business holds about one phone number", runForget},
+	"export": {"write one business's data as JSON", runExport},
+	"forget": {"delete everything a business holds about one phone number", runForget},
+	"calendars": {
+		"list a business's calendars with their feed URLs, or give one a new feed URL", runCalendars,
+	},
 	"version": {"print textback's version and the source revision it was built from", runVersion},
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -475,7 +476,8 @@ func TestSimulateCall(t *testing.T) {
 	if table.code != 0 {
 		t.Fatalf("calls exit code = %d, stderr %q", table.code, table.stderr)
 	}
-	if !strings.HasPrefix(table.stdout, "TIME") || !strings.Contains(table.stdout, "DECISION") {
+	if !strings.HasPrefix(table.stdout, "TIME") || !strings.Contains(table.stdout, "TEXT BACK") ||
+		!strings.Contains(table.stdout, "DECISION") {
 		t.Errorf("calls output lacks its header: %q", table.stdout)
 	}
 	for _, sid := range sids {
@@ -501,8 +503,13 @@ func TestSimulateCall(t *testing.T) {
 	if len(listed) != 2 {
 		t.Fatalf("calls --limit 2 listed %d calls, want 2", len(listed))
 	}
-	if len(sids) == len(rows) && listed[0]["ProviderCallID"] != sids[len(sids)-1] {
-		t.Errorf("newest listed call = %v, want the last simulated call %s", listed[0]["ProviderCallID"], sids[len(sids)-1])
+	if len(sids) == len(rows) && listed[0]["provider_call_id"] != sids[len(sids)-1] {
+		t.Errorf("newest listed call = %v, want the last simulated call %s", listed[0]["provider_call_id"], sids[len(sids)-1])
+	}
+	for _, call := range listed {
+		if _, ok := call["DoneAt"]; ok {
+			t.Errorf("calls --json prints Go field names: %v", call)
+		}
 	}
 }
 
@@ -537,5 +544,25 @@ func TestSimulateUsage(t *testing.T) {
 				t.Errorf("stderr lacks %q: %q", row.want, r.stderr)
 			}
 		})
+	}
+}
+
+// serve on a port already in use fails before it creates or seeds the database.
+func TestServeBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	db := filepath.Join(t.TempDir(), "textback.db")
+	r := runMain(t, nil, "serve", "--addr", ln.Addr().String(), "--db", db)
+	if r.code != 1 {
+		t.Errorf("exit code = %d, want 1", r.code)
+	}
+	if !strings.Contains(r.stderr, "listen on "+ln.Addr().String()) {
+		t.Errorf("stderr does not name the busy address: %q", r.stderr)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("serve created %s before failing (stat: %v)", db, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -337,5 +338,86 @@ func TestFollowUpsStopCommand(t *testing.T) {
 				t.Errorf("sequence state %q, want %q", got.State, store.SequenceStopped)
 			}
 		})
+	}
+}
+
+// export and forget never create a database: a mistyped --db is an error and leaves no file.
+func TestDataCommandsNeedExistingDatabase(t *testing.T) {
+	for _, args := range [][]string{
+		{"export", "--business", "acme-plumbing"},
+		{"forget", "--business", "acme-plumbing", "--number", "+12025550143"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "typo.db")
+			code, _, stderr := run(t, append(args, "--db", db)...)
+			if code != 1 {
+				t.Errorf("exit code %d, want 1", code)
+			}
+			if !strings.Contains(stderr, "does not exist") {
+				t.Errorf("stderr does not name the missing file:\n%s", stderr)
+			}
+			if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s created %s (stat: %v)", args[0], db, err)
+			}
+		})
+	}
+}
+
+// tasks shows due times in the business's zone, and its JSON uses the documented field names with
+// no done_at for an open task.
+func TestTasksCommand(t *testing.T) {
+	ctx := context.Background()
+	target := seedDatabase(t, store.SQLite)
+	s := storetest.OpenWith(t, target, store.Options{})
+	b, err := s.GetBusinessBySlug(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.GetContactByE164(ctx, b.ID, "+12025550143")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 3, 10, 15, 30, 0, 0, time.UTC) // 10:30 CDT
+	if _, _, err := s.InsertTask(ctx, store.NewTask{
+		BusinessID: b.ID, ContactID: c.ID, Kind: store.TaskCallBack, Title: "Call back", Priority: "high",
+		Source: "keyword URGENT", DueAt: due,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := run(t, "tasks", "--db", target)
+	if code != 0 {
+		t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Mar 10 10:30 CDT") {
+		t.Errorf("tasks does not show the due time in Chicago time:\n%s", stdout)
+	}
+
+	code, stdout, stderr = run(t, "tasks", "--db", target, "--json")
+	if code != 0 {
+		t.Fatalf("--json: exit code %d, stderr:\n%s", code, stderr)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &rows); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, stdout)
+	}
+	if len(rows) != 1 {
+		t.Fatalf("listed %d tasks, want 1", len(rows))
+	}
+	for _, key := range []string{"id", "business", "contact", "title", "priority", "state", "due_at"} {
+		if _, ok := rows[0][key]; !ok {
+			t.Errorf("task JSON lacks %q: %v", key, rows[0])
+		}
+	}
+	if _, ok := rows[0]["done_at"]; ok {
+		t.Errorf("open task has a done_at: %v", rows[0])
+	}
+
+	code, stdout, _ = run(t, "tasks", "--db", target, "--state", "all", "--business", "acme", "--done", "999")
+	if code != 1 {
+		t.Errorf("--done 999: exit code %d, want 1 (stdout %q)", code, stdout)
 	}
 }

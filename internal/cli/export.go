@@ -30,7 +30,7 @@ func runExport(ctx context.Context, args []string, streams IO) error {
 		return errors.New("missing --business: give the slug of the business to export")
 	}
 
-	s, err := openStore(ctx, cfg, streams)
+	s, err := openExisting(ctx, cfg, streams)
 	if err != nil {
 		return err
 	}
@@ -64,8 +64,10 @@ func exportToFile(ctx context.Context, s *store.Store, slug, path string, report
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("export business %s to %s: %w", slug, path, err)
 	}
-	fmt.Fprintf(report, "exported business %s to %s: %d number(s), %d calendar(s), %d contact(s), %d call(s), "+
-		"%d text(s), %d booking(s)\n",
-		slug, path, sum.Numbers, sum.Calendars, sum.Contacts, sum.Calls, sum.Messages, sum.Bookings)
+	fmt.Fprintf(report, "exported business %s to %s: %d number(s), %d calendar(s), %d contact(s), "+
+		"%d conversation(s), %d call(s), %d text(s), %d follow-up sequence(s), %d task(s), %d alert(s), "+
+		"%d booking(s)\n",
+		slug, path, sum.Numbers, sum.Calendars, sum.Contacts, sum.Conversations, sum.Calls, sum.Messages,
+		sum.Sequences, sum.Tasks, sum.Alerts, sum.Bookings)
 	return nil
 }

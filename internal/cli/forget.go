@@ -28,7 +28,7 @@ func runForget(ctx context.Context, args []string, streams IO) error {
 		return errors.New("missing --business or --number: forget deletes one contact of one business and needs both")
 	}
 
-	s, err := openStore(ctx, cfg, streams)
+	s, err := openExisting(ctx, cfg, streams)
 	if err != nil {
 		return err
 	}

@@ -57,18 +57,28 @@ func runTasks(ctx context.Context, args []string, streams IO) error {
 		return err
 	}
 	if *asJSON {
+		rows := make([]taskRow, 0, len(tasks))
+		for _, t := range tasks {
+			rows = append(rows, newTaskRow(t))
+		}
 		enc := json.NewEncoder(streams.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(tasks)
+		return enc.Encode(rows)
 	}
 	if len(tasks) == 0 {
-		fmt.Fprintf(streams.Stdout, "no %s tasks\n", *state)
+		if *state == "all" {
+			fmt.Fprintln(streams.Stdout, "no tasks")
+		} else {
+			fmt.Fprintf(streams.Stdout, "no %s tasks\n", *state)
+		}
 		return nil
 	}
+	zones := newZones(s)
 	tw := tabwriter.NewWriter(streams.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tDUE\tBUSINESS\tPRIORITY\tSTATE\tCONTACT\tTASK")
 	for _, t := range tasks {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.DueAt.Local().Format("Jan 2 15:04"), t.BusinessSlug,
+		due := t.DueAt.In(zones.of(ctx, t.BusinessID)).Format("Jan 2 15:04 MST")
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, due, t.BusinessSlug,
 			t.Priority, t.State, phone.Format(t.ContactE164, "US"), t.Title)
 	}
 	return tw.Flush()

@@ -9,15 +9,19 @@ import (
 
 // Document is the whole export as Write lays it out, for programs that read it back.
 type Document struct {
-	Format     string     `json:"format"`
-	ExportedAt time.Time  `json:"exported_at"`
-	Business   Business   `json:"business"`
-	Numbers    []Number   `json:"numbers"`
-	Calendars  []Calendar `json:"calendars"`
-	Contacts   []Contact  `json:"contacts"`
-	Calls      []Call     `json:"calls"`
-	Messages   []Message  `json:"messages"`
-	Bookings   []Booking  `json:"bookings"`
+	Format        string         `json:"format"`
+	ExportedAt    time.Time      `json:"exported_at"`
+	Business      Business       `json:"business"`
+	Numbers       []Number       `json:"numbers"`
+	Calendars     []Calendar     `json:"calendars"`
+	Contacts      []Contact      `json:"contacts"`
+	Conversations []Conversation `json:"conversations"`
+	Calls         []Call         `json:"calls"`
+	Messages      []Message      `json:"messages"`
+	Sequences     []Sequence     `json:"follow_up_sequences"`
+	Tasks         []Task         `json:"tasks"`
+	Alerts        []Alert        `json:"alerts"`
+	Bookings      []Booking      `json:"bookings"`
 }
 
 // Business is the exported business with its settings.
@@ -317,4 +321,114 @@ func id(v int64) *int64 {
 		return nil
 	}
 	return &v
+}
+
+// Conversation is the state of the business's text conversation with one contact.
+type Conversation struct {
+	ID                    int64      `json:"id"`
+	ContactID             int64      `json:"contact_id"`
+	Awaiting              string     `json:"awaiting"`
+	Unread                int        `json:"unread"`
+	LastMessageAt         *time.Time `json:"last_message_at"`
+	LastInboundAt         *time.Time `json:"last_inbound_at"`
+	LastHumanReplyAt      *time.Time `json:"last_human_reply_at"`
+	AutomationPausedUntil *time.Time `json:"automation_paused_until"`
+	CreatedAt             time.Time  `json:"created_at"`
+	UpdatedAt             time.Time  `json:"updated_at"`
+}
+
+// Task is a call-back task for the business's team.
+type Task struct {
+	ID        int64      `json:"id"`
+	ContactID *int64     `json:"contact_id"`
+	Kind      string     `json:"kind"`
+	Title     string     `json:"title"`
+	Owner     string     `json:"owner"`
+	Priority  string     `json:"priority"`
+	State     string     `json:"state"`
+	Source    string     `json:"source"`
+	DueAt     time.Time  `json:"due_at"`
+	DoneAt    *time.Time `json:"done_at"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// Alert is a team alert with every attempt to deliver it.
+type Alert struct {
+	ID              int64           `json:"id"`
+	ContactID       *int64          `json:"contact_id"`
+	Kind            string          `json:"kind"`
+	Priority        string          `json:"priority"`
+	Summary         string          `json:"summary"`
+	Detail          string          `json:"detail"`
+	Occurrences     int             `json:"occurrences"`
+	FirstAt         time.Time       `json:"first_at"`
+	LastAt          time.Time       `json:"last_at"`
+	UpdatesSent     int             `json:"updates_sent"`
+	EscalationLevel int             `json:"escalation_level"`
+	ResolvedAt      *time.Time      `json:"resolved_at"`
+	CreatedAt       time.Time       `json:"created_at"`
+	Deliveries      []AlertDelivery `json:"deliveries"`
+}
+
+// AlertDelivery is one attempt to deliver an alert to a team member.
+type AlertDelivery struct {
+	Channel   string    `json:"channel"`
+	Target    string    `json:"target"`
+	Purpose   string    `json:"purpose"`
+	Status    string    `json:"status"`
+	Error     string    `json:"error"`
+	MessageID *int64    `json:"message_id"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Sequence is the follow-ups started after one text back.
+type Sequence struct {
+	ID         int64      `json:"id"`
+	ContactID  int64      `json:"contact_id"`
+	CallID     *int64     `json:"call_id"`
+	State      string     `json:"state"`
+	StopReason string     `json:"stop_reason"`
+	StepsSent  int        `json:"steps_sent"`
+	StartedAt  time.Time  `json:"started_at"`
+	EndedAt    *time.Time `json:"ended_at"`
+}
+
+func conversationOf(c store.Conversation) Conversation {
+	return Conversation{
+		ID: int64(c.ID), ContactID: int64(c.ContactID), Awaiting: c.Awaiting, Unread: c.Unread,
+		LastMessageAt: utc(c.LastMessageAt), LastInboundAt: utc(c.LastInboundAt),
+		LastHumanReplyAt: utc(c.LastHumanReplyAt), AutomationPausedUntil: utc(c.AutomationPausedUntil),
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+}
+
+func taskOf(t store.Task) Task {
+	return Task{
+		ID: int64(t.ID), ContactID: id(int64(t.ContactID)), Kind: t.Kind, Title: t.Title, Owner: t.Owner,
+		Priority: t.Priority, State: t.State, Source: t.Source, DueAt: t.DueAt.UTC(), DoneAt: utc(t.DoneAt),
+		CreatedAt: t.CreatedAt.UTC(),
+	}
+}
+
+func alertOf(a store.Alert, deliveries []store.AlertDelivery) Alert {
+	out := Alert{
+		ID: int64(a.ID), ContactID: id(int64(a.ContactID)), Kind: a.Kind, Priority: a.Priority,
+		Summary: a.Summary, Detail: a.Detail, Occurrences: a.Occurrences, FirstAt: a.FirstAt.UTC(),
+		LastAt: a.LastAt.UTC(), UpdatesSent: a.UpdatesSent, EscalationLevel: a.EscalationLevel,
+		ResolvedAt: utc(a.ResolvedAt), CreatedAt: a.CreatedAt.UTC(), Deliveries: []AlertDelivery{},
+	}
+	for _, d := range deliveries {
+		out.Deliveries = append(out.Deliveries, AlertDelivery{
+			Channel: d.Channel, Target: d.Target, Purpose: d.Purpose, Status: d.Status, Error: d.Error,
+			MessageID: id(int64(d.MessageID)), CreatedAt: d.CreatedAt.UTC(),
+		})
+	}
+	return out
+}
+
+func sequenceOf(s store.Sequence) Sequence {
+	return Sequence{
+		ID: int64(s.ID), ContactID: int64(s.ContactID), CallID: id(int64(s.CallID)), State: s.State,
+		StopReason: s.StopReason, StepsSent: s.StepsSent, StartedAt: s.StartedAt.UTC(), EndedAt: utc(s.EndedAt),
+	}
 }

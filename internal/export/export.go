@@ -1,9 +1,10 @@
 // Package export writes one business's data as a JSON document: the business with its settings
-// and hours, its numbers and booking calendars, and its contacts, calls, texts and bookings.
+// and hours, its numbers and booking calendars, and its contacts, conversations, calls, texts,
+// follow-up sequences, tasks, team alerts and bookings.
 //
 // Field names are snake_case and stable. Times are RFC 3339 in UTC, and a time that never
 // happened is null. Providers appear by name and kind only: the document never contains an
-// auth token. Contacts, calls and texts are read in pages of PageSize rows and written as they
+// auth token. Rows are read in pages of PageSize rows and written as they
 // are read, so a large business never sits in memory whole. The pages are not read in one
 // transaction, so rows written while an export runs may or may not appear in it.
 package export
@@ -22,17 +23,21 @@ import (
 // Format names this document layout. A change that removes or renames a field gets a new one.
 const Format = "textback-export/1"
 
-// PageSize is how many contacts, calls, texts or bookings are read at once.
+// PageSize is how many rows of one kind are read at once.
 const PageSize = 2000
 
 // Summary counts what Write wrote.
 type Summary struct {
-	Numbers   int
-	Calendars int
-	Contacts  int
-	Calls     int
-	Messages  int
-	Bookings  int
+	Numbers       int
+	Calendars     int
+	Contacts      int
+	Conversations int
+	Calls         int
+	Messages      int
+	Sequences     int
+	Tasks         int
+	Alerts        int
+	Bookings      int
 }
 
 // Write writes the export of the business with slug to w as indented JSON. It returns an error
@@ -77,78 +82,96 @@ func Write(ctx context.Context, s *store.Store, slug string, w io.Writer) (Summa
 	out.field("calendars", exportedCalendars, false)
 	sum.Calendars = len(calendars)
 
-	out.beginArray("contacts")
-	for after := store.ContactID(0); out.err == nil; {
-		page, err := s.ListContactsPage(ctx, b.ID, after, PageSize)
-		if err != nil {
-			return sum, err
-		}
-		for _, c := range page {
-			out.element(contactOf(c))
-			after = c.ID
-		}
-		sum.Contacts += len(page)
-		if len(page) < PageSize {
-			break
-		}
+	if sum.Contacts, err = writePages(out, "contacts", false,
+		func(after store.ContactID) ([]store.Contact, error) {
+			return s.ListContactsPage(ctx, b.ID, after, PageSize)
+		},
+		func(c store.Contact) (store.ContactID, any, error) { return c.ID, contactOf(c), nil }); err != nil {
+		return sum, err
 	}
-	out.endArray(false)
-
-	out.beginArray("calls")
-	for after := store.CallID(0); out.err == nil; {
-		page, err := s.ListCallsPage(ctx, b.ID, after, PageSize)
-		if err != nil {
-			return sum, err
-		}
-		for _, c := range page {
-			out.element(callOf(c, names[c.ProviderID]))
-			after = c.ID
-		}
-		sum.Calls += len(page)
-		if len(page) < PageSize {
-			break
-		}
+	if sum.Conversations, err = writePages(out, "conversations", false,
+		func(after store.ConversationID) ([]store.Conversation, error) {
+			return s.ListConversationsPage(ctx, b.ID, after, PageSize)
+		},
+		func(c store.Conversation) (store.ConversationID, any, error) { return c.ID, conversationOf(c), nil }); err != nil {
+		return sum, err
 	}
-	out.endArray(false)
-
-	out.beginArray("messages")
-	for after := store.MessageID(0); out.err == nil; {
-		page, err := s.ListMessagesPage(ctx, b.ID, after, PageSize)
-		if err != nil {
-			return sum, err
-		}
-		for _, m := range page {
-			out.element(messageOf(m, names[m.ProviderID]))
-			after = m.ID
-		}
-		sum.Messages += len(page)
-		if len(page) < PageSize {
-			break
-		}
+	if sum.Calls, err = writePages(out, "calls", false,
+		func(after store.CallID) ([]store.Call, error) { return s.ListCallsPage(ctx, b.ID, after, PageSize) },
+		func(c store.Call) (store.CallID, any, error) { return c.ID, callOf(c, names[c.ProviderID]), nil }); err != nil {
+		return sum, err
 	}
-	out.endArray(false)
-
-	out.beginArray("bookings")
-	for after := store.BookingID(0); out.err == nil; {
-		page, err := s.ListBookingsPage(ctx, b.ID, after, PageSize)
-		if err != nil {
-			return sum, err
-		}
-		for _, booking := range page {
-			out.element(bookingOf(booking))
-			after = booking.ID
-		}
-		sum.Bookings += len(page)
-		if len(page) < PageSize {
-			break
-		}
+	if sum.Messages, err = writePages(out, "messages", false,
+		func(after store.MessageID) ([]store.Message, error) {
+			return s.ListMessagesPage(ctx, b.ID, after, PageSize)
+		},
+		func(m store.Message) (store.MessageID, any, error) {
+			return m.ID, messageOf(m, names[m.ProviderID]), nil
+		}); err != nil {
+		return sum, err
 	}
-	out.endArray(true)
+	if sum.Sequences, err = writePages(out, "follow_up_sequences", false,
+		func(after store.SequenceID) ([]store.Sequence, error) {
+			return s.ListSequencesPage(ctx, b.ID, after, PageSize)
+		},
+		func(q store.Sequence) (store.SequenceID, any, error) { return q.ID, sequenceOf(q), nil }); err != nil {
+		return sum, err
+	}
+	if sum.Tasks, err = writePages(out, "tasks", false,
+		func(after store.TaskID) ([]store.Task, error) { return s.ListTasksPage(ctx, b.ID, after, PageSize) },
+		func(t store.Task) (store.TaskID, any, error) { return t.ID, taskOf(t), nil }); err != nil {
+		return sum, err
+	}
+	if sum.Alerts, err = writePages(out, "alerts", false,
+		func(after store.AlertID) ([]store.Alert, error) { return s.ListAlertsPage(ctx, b.ID, after, PageSize) },
+		func(a store.Alert) (store.AlertID, any, error) {
+			deliveries, err := s.ListAlertDeliveries(ctx, a.ID)
+			return a.ID, alertOf(a, deliveries), err
+		}); err != nil {
+		return sum, err
+	}
+	if sum.Bookings, err = writePages(out, "bookings", true,
+		func(after store.BookingID) ([]store.Booking, error) {
+			return s.ListBookingsPage(ctx, b.ID, after, PageSize)
+		},
+		func(bk store.Booking) (store.BookingID, any, error) { return bk.ID, bookingOf(bk), nil }); err != nil {
+		return sum, err
+	}
 	out.raw("}\n")
 	if err := out.flush(); err != nil {
 		return sum, fmt.Errorf("write export of business %s: %w", slug, err)
 	}
 	return sum, nil
+}
+
+// writePages writes the array field name from pages that list returns, each starting after the
+// last id of the one before, with each row converted by convert. It returns how many rows it wrote.
+func writePages[Row any, ID ~int64](
+	out *jsonWriter, name string, last bool, list func(after ID) ([]Row, error),
+	convert func(Row) (ID, any, error),
+) (int, error) {
+	out.beginArray(name)
+	n := 0
+	for after := ID(0); out.err == nil; {
+		page, err := list(after)
+		if err != nil {
+			return n, err
+		}
+		for _, row := range page {
+			rowID, v, err := convert(row)
+			if err != nil {
+				return n, err
+			}
+			out.element(v)
+			after = rowID
+		}
+		n += len(page)
+		if len(page) < PageSize {
+			break
+		}
+	}
+	out.endArray(last)
+	return n, nil
 }
 
 // jsonWriter writes a top-level JSON object field by field, indented by two spaces per level

@@ -102,6 +102,30 @@ func seedBusiness(t *testing.T, s *store.Store) store.Business {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.EnsureConversation(ctx, b.ID, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.InsertTask(ctx, store.NewTask{
+			BusinessID: b.ID, ContactID: c.ID, Kind: store.TaskCallBack, Title: "Call back", Priority: "high",
+			Source: "keyword URGENT", DueAt: start,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		alert, _, err := s.RaiseAlert(ctx, store.NewAlert{
+			BusinessID: b.ID, ContactID: c.ID, Kind: "missed_call", Priority: "normal", Summary: "Missed call",
+			At: start, Window: time.Hour,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddAlertDelivery(ctx, store.AlertDelivery{
+			AlertID: alert.ID, Channel: "sms", Target: "+13125550100", Purpose: "alert", Status: "sent",
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.StartSequence(ctx, b.ID, c.ID, call.ID, n.ID, start); err != nil {
+			t.Fatal(err)
+		}
 		if slug == "acme" {
 			acme = b
 		}
@@ -118,7 +142,11 @@ func TestWriteContents(t *testing.T) {
 		if err != nil {
 			t.Fatalf("write: %v", err)
 		}
-		if sum != (export.Summary{Numbers: 1, Calendars: 1, Contacts: 1, Calls: 1, Messages: 1, Bookings: 1}) {
+		want := export.Summary{
+			Numbers: 1, Calendars: 1, Contacts: 1, Conversations: 1, Calls: 1, Messages: 1, Sequences: 1, Tasks: 1,
+			Alerts: 1, Bookings: 1,
+		}
+		if sum != want {
 			t.Errorf("summary %+v, want one of each", sum)
 		}
 		text := out.String()
@@ -163,6 +191,18 @@ func TestWriteContents(t *testing.T) {
 		}
 		if doc.Format != export.Format {
 			t.Errorf("format %q, want %q", doc.Format, export.Format)
+		}
+		if len(doc.Tasks) != 1 || doc.Tasks[0].Title != "Call back" || doc.Tasks[0].DoneAt != nil {
+			t.Errorf("tasks %+v, want the open call-back task", doc.Tasks)
+		}
+		if len(doc.Alerts) != 1 || len(doc.Alerts[0].Deliveries) != 1 || doc.Alerts[0].Deliveries[0].Target != "+13125550100" {
+			t.Errorf("alerts %+v, want the missed-call alert with its delivery", doc.Alerts)
+		}
+		if len(doc.Sequences) != 1 || doc.Sequences[0].State != store.SequenceActive {
+			t.Errorf("follow-up sequences %+v, want one running", doc.Sequences)
+		}
+		if len(doc.Conversations) != 1 || doc.Conversations[0].ContactID != doc.Contacts[0].ID {
+			t.Errorf("conversations %+v, want the contact's one", doc.Conversations)
 		}
 		if doc.Business.Slug != "acme" {
 			t.Errorf("business %q, want acme", doc.Business.Slug)

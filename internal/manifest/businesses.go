@@ -125,7 +125,24 @@ func (c *checker) timeZone(m *mapping) string {
 			"or Europe/London", quote(zone))
 		return ""
 	}
+	if legacyZone(zone) {
+		c.warnf(m.at("time_zone"), path, "time_zone %s is a legacy name, and names such as EST or MST keep one "+
+			"offset all year without daylight saving time: use a city zone such as America/New_York", quote(zone))
+	}
 	return zone
+}
+
+// legacyZone reports whether zone is one of the old names the time zone database keeps for
+// compatibility, such as EST, EST5EDT or US/Eastern, instead of an Area/City name.
+func legacyZone(zone string) bool {
+	switch {
+	case zone == "UTC":
+		return false
+	case strings.HasPrefix(zone, "US/"), strings.HasPrefix(zone, "Canada/"), strings.HasPrefix(zone, "Etc/"):
+		return true
+	default:
+		return !strings.Contains(zone, "/")
+	}
 }
 
 // region returns the validated region in upper case, or defaultRegion when it is absent.

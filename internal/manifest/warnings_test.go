@@ -47,6 +47,8 @@ func TestWarnings(t *testing.T) {
 			[]string{"this text is 3 segments", "shorten it to 306 units"}}}},
 		{"no-booking-url", []warning{{"15:17", "businesses[0].text_back.template",
 			[]string{"uses {booking_link} but booking_url is not set"}}}},
+		{"legacy-zone", []warning{{"7:16", "businesses[0].time_zone",
+			[]string{`time_zone "EST" is a legacy name`, "America/New_York"}}}},
 		{"no-hours", []warning{{"5:5", "businesses[0].hours",
 			[]string{"every text back uses the after-hours template"}}}},
 		{"calendar-no-hours", []warning{{"18:16", "businesses[0].calendars[0].hours",

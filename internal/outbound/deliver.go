@@ -120,9 +120,14 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 	acct := prov.Account()
 	req := provider.SendRequest{From: number.E164, To: msg.To, Body: msg.Body, StatusCallback: s.adapters.StatusCallback(prov.Kind)}
 	ctx = deliverylog.WithSubject(ctx, prov.ID, msg.ID, adapter.Secrets(acct))
-	if !pol.toStaff {
+	if !pol.toStaff && contact.LineTypeCheckedAt.IsZero() {
 		held, err := s.checkLineType(ctx, log, adapter, acct, msg, contact)
 		if err != nil || held {
+			return err
+		}
+		// The lookup may have taken seconds, so a STOP or a person's reply filed meanwhile must
+		// still hold the text.
+		if held, err := s.recheckRecipient(ctx, log, pol, msg); err != nil || held {
 			return err
 		}
 	}
@@ -269,6 +274,27 @@ func (s *Sender) checkLineType(
 		return true, err
 	}
 	return true, s.blockAndFallBack(ctx, msg, reason)
+}
+
+// recheckRecipient reads the contact and conversation again and holds the text when a recipient
+// check fails now. It reports whether the text was held.
+func (s *Sender) recheckRecipient(ctx context.Context, log *slog.Logger, pol policy, msg store.Message) (bool, error) {
+	contact, err := s.store.GetContact(ctx, msg.BusinessID, msg.ContactID)
+	if err != nil {
+		return false, s.requeue(ctx, msg, "", err)
+	}
+	var conv store.Conversation
+	if msg.ConversationID != 0 {
+		if conv, err = s.store.GetConversation(ctx, msg.BusinessID, msg.ConversationID); err != nil {
+			return false, s.requeue(ctx, msg, "", err)
+		}
+	}
+	failed := firstFailed(recipientChecks(pol, contact, conv, s.clock()))
+	if failed == nil {
+		return false, nil
+	}
+	log.Info("text held at send time", slog.String("reason", failed.Detail))
+	return true, s.store.MarkMessageFinal(ctx, msg.ID, store.StatusHeld, "", "", failed.Detail)
 }
 
 // requeue returns the message to the queue after an error that is not the provider's, and

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind names a provider adapter.
@@ -281,3 +283,24 @@ func (e *SendError) Error() string {
 }
 
 func (e *SendError) Unwrap() error { return e.Err }
+
+// Clean returns the event with every text field made safe to store: invalid UTF-8 becomes U+FFFD
+// and NUL characters are removed, because PostgreSQL rejects both in text columns. Without this, a
+// text such as "STOP" followed by a NUL could never be stored, and so never applied.
+func (e Event) Clean() Event {
+	for _, field := range []*string{
+		&e.Key, &e.AccountSID, &e.CallID, &e.LegID, &e.From, &e.To, &e.ForwardedFrom, &e.Status, &e.DialStatus,
+		&e.AnsweredBy, &e.Digits, &e.MessageID, &e.Body, &e.ErrorCode,
+	} {
+		*field = CleanText(*field)
+	}
+	return e
+}
+
+// CleanText returns s as valid UTF-8 without NUL characters.
+func CleanText(s string) string {
+	if utf8.ValidString(s) && !strings.Contains(s, "\x00") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+}

@@ -20,3 +20,23 @@ func TestLineTypeCanText(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanText(t *testing.T) {
+	rows := []struct{ in, want string }{
+		{"STOP", "STOP"},
+		{"STOP\x00", "STOP"},
+		{"\x00stop", "stop"},
+		{"caf\xe9", "caf\uFFFD"},
+		{"emoji 🙂 and مرحبا", "emoji 🙂 and مرحبا"},
+		{"", ""},
+	}
+	for _, row := range rows {
+		if got := CleanText(row.in); got != row.want {
+			t.Errorf("CleanText(%q) = %q, want %q", row.in, got, row.want)
+		}
+	}
+	ev := Event{From: "+1202\x00", Body: "hi\xff"}.Clean()
+	if ev.From != "+1202" || ev.Body != "hi\uFFFD" {
+		t.Errorf("Clean left %q and %q", ev.From, ev.Body)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
@@ -17,7 +18,28 @@ type Handlers struct {
 	Webhooks http.Handler
 	// Ready reports whether the process can take traffic; /healthz answers 503 until it does.
 	Ready func(ctx context.Context) error
+	// Feed serves each calendar's iCalendar feed at /calendars/<feed token>.ics. A nil Feed
+	// leaves the route out.
+	Feed http.Handler
+	// Booking serves the public booking pages.
+	Booking BookingHandlers
 }
+
+// BookingHandlers serve the booking pages at /book/<business slug>. A nil handler leaves its
+// route out.
+type BookingHandlers struct {
+	// Page shows the form with the business's free slots.
+	Page http.Handler
+	// Submit books the slot that the form names.
+	Submit http.Handler
+	// Assets serves the pages' stylesheet under /book/assets/.
+	Assets http.Handler
+}
+
+// contentSecurityPolicy lets pages load styles from textback itself and nothing else: no
+// scripts, images, frames or fonts, and forms post only back to textback.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; " +
+	"frame-ancestors 'none'; base-uri 'none'"
 
 // Routes returns the server's handler.
 func Routes(h Handlers, log *slog.Logger) http.Handler {
@@ -30,7 +52,22 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 	// Health: public, reveals nothing.
 	mux.HandleFunc("GET /healthz", health(h.Ready))
 	mux.HandleFunc("GET /{$}", index)
+	// Calendar feeds: public, and the feed token in the path is the only credential.
+	handleIf(mux, "GET /calendars/{file}", h.Feed)
+	// Booking pages: public. Submit rejects cross-origin browser requests and forms without the
+	// page's token, limits the size of the form, and rate-limits by client address and by phone
+	// number.
+	handleIf(mux, "GET /book/{business}", h.Booking.Page)
+	handleIf(mux, "POST /book/{business}", h.Booking.Submit)
+	handleIf(mux, "GET /book/assets/{file}", h.Booking.Assets)
 	return recoverPanics(securityHeaders(mux), log)
+}
+
+// handleIf registers handler for pattern unless it is nil.
+func handleIf(mux *http.ServeMux, pattern string, handler http.Handler) {
+	if handler != nil {
+		mux.Handle(pattern, handler)
+	}
 }
 
 // withPathValue sets the path wildcard name to value before next runs, so that a route with a
@@ -66,6 +103,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -95,6 +133,9 @@ type Server struct {
 	log     *slog.Logger
 	stopped atomic.Bool
 	done    chan error
+	// ln is the listener Start serves on once it is open or adopted; started is set by Start.
+	ln      net.Listener
+	started bool
 }
 
 // New returns a server for handler on addr.

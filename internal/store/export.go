@@ -67,3 +67,67 @@ func (o ops) ListBookingsPage(ctx context.Context, business BusinessID, after Bo
 	}
 	return bookingsFromRows(rows), nil
 }
+
+// ListConversationsPage returns up to limit of the business's conversations with ids above after.
+func (o ops) ListConversationsPage(
+	ctx context.Context, business BusinessID, after ConversationID, limit int,
+) ([]Conversation, error) {
+	rows, err := o.q.ListConversationsPage(ctx, dbsqlc.ListConversationsPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list conversations of business %d after %d: %w", business, after, err)
+	}
+	out := make([]Conversation, len(rows))
+	for i, row := range rows {
+		if out[i], err = conversationFromRow(row); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ListTasksPage returns up to limit of the business's tasks, open or done, with ids above after.
+func (o ops) ListTasksPage(ctx context.Context, business BusinessID, after TaskID, limit int) ([]Task, error) {
+	rows, err := o.q.ListTasksPage(ctx, dbsqlc.ListTasksPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tasks of business %d after %d: %w", business, after, err)
+	}
+	out := make([]Task, len(rows))
+	for i, row := range rows {
+		out[i] = taskFromRow(row)
+	}
+	return out, nil
+}
+
+// ListAlertsPage returns up to limit of the business's team alerts with ids above after.
+func (o ops) ListAlertsPage(ctx context.Context, business BusinessID, after AlertID, limit int) ([]Alert, error) {
+	rows, err := o.q.ListAlertsPage(ctx, dbsqlc.ListAlertsPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list alerts of business %d after %d: %w", business, after, err)
+	}
+	out := make([]Alert, len(rows))
+	for i, row := range rows {
+		out[i] = alertFromRow(row)
+	}
+	return out, nil
+}
+
+// ListSequencesPage returns up to limit of the business's follow-up sequences with ids above after.
+func (o ops) ListSequencesPage(ctx context.Context, business BusinessID, after SequenceID, limit int) ([]Sequence, error) {
+	rows, err := o.q.ListSequencesPage(ctx, dbsqlc.ListSequencesPageParams{
+		BusinessID: int64(business), AfterID: int64(after), PageSize: int32(limit),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list follow-up sequences of business %d after %d: %w", business, after, err)
+	}
+	out := make([]Sequence, len(rows))
+	for i, row := range rows {
+		out[i] = sequenceFromRow(row)
+	}
+	return out, nil
+}

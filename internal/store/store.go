@@ -106,9 +106,11 @@ func Open(ctx context.Context, target string, opts Options) (*Store, error) {
 	} else {
 		s.dialect = SQLite
 		if opts.MustExist {
-			if _, statErr := os.Stat(target); statErr != nil {
-				return nil, fmt.Errorf("open sqlite %s: %w (start textback serve or run textback apply to create it, or pass --db)",
-					target, statErr)
+			if _, statErr := os.Stat(target); errors.Is(statErr, os.ErrNotExist) {
+				return nil, fmt.Errorf("database file %s does not exist: check --db, or create it with textback apply "+
+					"or textback serve", target)
+			} else if statErr != nil {
+				return nil, fmt.Errorf("open sqlite %s: %w", target, statErr)
 			}
 		}
 		err = s.openSQLite(ctx, target)

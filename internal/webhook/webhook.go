@@ -130,11 +130,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		log.Warn("webhook rejected", slog.String("error", err.Error()))
+		// The URL is what the signature was checked against: when it differs from the one set in
+		// the provider's console, --public-url or the proxy in front is the cause.
+		log.Warn("webhook rejected", slog.String("error", err.Error()), slog.String("signed_url", wh.URL))
 		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)
 		return
 	}
 	ev, parseErr := adapter.Parse(wh)
+	ev = ev.Clean()
 	if parseErr != nil {
 		ev = provider.Event{Key: "unreadable:" + route + ":" + digest(body)}
 	}
@@ -262,11 +265,13 @@ func (h *Handler) respond(
 			return adapter.RespondCall(provider.CallPlan{Say: notInService, CallbackBase: base, CallID: ev.CallID})
 		}
 		plan, _ := callflow.Plan(business, number, ev, base)
+		h.speakNoText(ctx, &plan, business, ev)
 		return adapter.RespondCall(plan)
 	}
 	plan := provider.CallPlan{CallbackBase: base, CallID: ev.CallID}
 	if found {
 		plan, _ = callflow.Plan(business, number, ev, base)
+		h.speakNoText(ctx, &plan, business, ev)
 		if plan.ScreenPrompt == "" {
 			plan.ScreenPrompt = genericScreenPrompt
 		}
@@ -280,6 +285,22 @@ func (h *Handler) respond(
 		ev.DialStatus = "no-answer"
 	}
 	return adapter.RespondEvent(ev, plan)
+}
+
+// speakNoText keeps the spoken message from promising a text that will not follow. A failed read
+// keeps the usual message, because the caller should hear something either way.
+func (h *Handler) speakNoText(ctx context.Context, plan *provider.CallPlan, b store.Business, ev provider.Event) {
+	var contact store.Contact
+	if caller, why := phone.ClassifyCaller(ev.From, b.Region); why == phone.Textable {
+		c, err := h.store.GetContactByE164(ctx, b.ID, caller.E164)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			h.log.Warn("read caller for the spoken message", slog.String("error", err.Error()),
+				slog.String("call_sid", ev.CallID))
+			return
+		}
+		contact = c
+	}
+	callflow.SpeakNoText(plan, b, contact, h.clock())
 }
 
 // screenDeclined reports whether the call's screening prompt was answered with anything but 1,

@@ -207,6 +207,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAlertsStmt, err = db.PrepareContext(ctx, listAlerts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlerts: %w", err)
 	}
+	if q.listAlertsPageStmt, err = db.PrepareContext(ctx, listAlertsPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAlertsPage: %w", err)
+	}
 	if q.listBookingsPageStmt, err = db.PrepareContext(ctx, listBookingsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBookingsPage: %w", err)
 	}
@@ -227,6 +230,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listConversationMessagesStmt, err = db.PrepareContext(ctx, listConversationMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListConversationMessages: %w", err)
+	}
+	if q.listConversationsPageStmt, err = db.PrepareContext(ctx, listConversationsPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListConversationsPage: %w", err)
 	}
 	if q.listFeedBookingsStmt, err = db.PrepareContext(ctx, listFeedBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListFeedBookings: %w", err)
@@ -264,8 +270,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listSequencesStmt, err = db.PrepareContext(ctx, listSequences); err != nil {
 		return nil, fmt.Errorf("error preparing query ListSequences: %w", err)
 	}
+	if q.listSequencesPageStmt, err = db.PrepareContext(ctx, listSequencesPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSequencesPage: %w", err)
+	}
 	if q.listTasksStmt, err = db.PrepareContext(ctx, listTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTasks: %w", err)
+	}
+	if q.listTasksPageStmt, err = db.PrepareContext(ctx, listTasksPage); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTasksPage: %w", err)
 	}
 	if q.markAlertUpdateSentStmt, err = db.PrepareContext(ctx, markAlertUpdateSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkAlertUpdateSent: %w", err)
@@ -697,6 +709,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAlertsStmt: %w", cerr)
 		}
 	}
+	if q.listAlertsPageStmt != nil {
+		if cerr := q.listAlertsPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAlertsPageStmt: %w", cerr)
+		}
+	}
 	if q.listBookingsPageStmt != nil {
 		if cerr := q.listBookingsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBookingsPageStmt: %w", cerr)
@@ -730,6 +747,11 @@ func (q *Queries) Close() error {
 	if q.listConversationMessagesStmt != nil {
 		if cerr := q.listConversationMessagesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listConversationMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listConversationsPageStmt != nil {
+		if cerr := q.listConversationsPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listConversationsPageStmt: %w", cerr)
 		}
 	}
 	if q.listFeedBookingsStmt != nil {
@@ -792,9 +814,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listSequencesStmt: %w", cerr)
 		}
 	}
+	if q.listSequencesPageStmt != nil {
+		if cerr := q.listSequencesPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSequencesPageStmt: %w", cerr)
+		}
+	}
 	if q.listTasksStmt != nil {
 		if cerr := q.listTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listTasksStmt: %w", cerr)
+		}
+	}
+	if q.listTasksPageStmt != nil {
+		if cerr := q.listTasksPageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTasksPageStmt: %w", cerr)
 		}
 	}
 	if q.markAlertUpdateSentStmt != nil {
@@ -1097,6 +1129,7 @@ type Queries struct {
 	latestSMSAlertToStmt              *sql.Stmt
 	listAlertDeliveriesStmt           *sql.Stmt
 	listAlertsStmt                    *sql.Stmt
+	listAlertsPageStmt                *sql.Stmt
 	listBookingsPageStmt              *sql.Stmt
 	listBusinessesStmt                *sql.Stmt
 	listCalendarsStmt                 *sql.Stmt
@@ -1104,6 +1137,7 @@ type Queries struct {
 	listContactBookingsStmt           *sql.Stmt
 	listContactsPageStmt              *sql.Stmt
 	listConversationMessagesStmt      *sql.Stmt
+	listConversationsPageStmt         *sql.Stmt
 	listFeedBookingsStmt              *sql.Stmt
 	listLiveBookingsStmt              *sql.Stmt
 	listMessageEventsStmt             *sql.Stmt
@@ -1116,7 +1150,9 @@ type Queries struct {
 	listRecentCallsByBusinessStmt     *sql.Stmt
 	listRecentMessagesStmt            *sql.Stmt
 	listSequencesStmt                 *sql.Stmt
+	listSequencesPageStmt             *sql.Stmt
 	listTasksStmt                     *sql.Stmt
+	listTasksPageStmt                 *sql.Stmt
 	markAlertUpdateSentStmt           *sql.Stmt
 	markMessageFailedStmt             *sql.Stmt
 	markMessageQueuedStmt             *sql.Stmt
@@ -1224,6 +1260,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		latestSMSAlertToStmt:              q.latestSMSAlertToStmt,
 		listAlertDeliveriesStmt:           q.listAlertDeliveriesStmt,
 		listAlertsStmt:                    q.listAlertsStmt,
+		listAlertsPageStmt:                q.listAlertsPageStmt,
 		listBookingsPageStmt:              q.listBookingsPageStmt,
 		listBusinessesStmt:                q.listBusinessesStmt,
 		listCalendarsStmt:                 q.listCalendarsStmt,
@@ -1231,6 +1268,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listContactBookingsStmt:           q.listContactBookingsStmt,
 		listContactsPageStmt:              q.listContactsPageStmt,
 		listConversationMessagesStmt:      q.listConversationMessagesStmt,
+		listConversationsPageStmt:         q.listConversationsPageStmt,
 		listFeedBookingsStmt:              q.listFeedBookingsStmt,
 		listLiveBookingsStmt:              q.listLiveBookingsStmt,
 		listMessageEventsStmt:             q.listMessageEventsStmt,
@@ -1243,7 +1281,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listRecentCallsByBusinessStmt:     q.listRecentCallsByBusinessStmt,
 		listRecentMessagesStmt:            q.listRecentMessagesStmt,
 		listSequencesStmt:                 q.listSequencesStmt,
+		listSequencesPageStmt:             q.listSequencesPageStmt,
 		listTasksStmt:                     q.listTasksStmt,
+		listTasksPageStmt:                 q.listTasksPageStmt,
 		markAlertUpdateSentStmt:           q.markAlertUpdateSentStmt,
 		markMessageFailedStmt:             q.markMessageFailedStmt,
 		markMessageQueuedStmt:             q.markMessageQueuedStmt,

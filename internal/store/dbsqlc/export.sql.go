@@ -9,6 +9,60 @@ import (
 	"context"
 )
 
+const listAlertsPage = `-- name: ListAlertsPage :many
+SELECT id, business_id, contact_id, kind, priority, summary, detail, occurrences, first_at, last_at, window_until, updates_sent, escalation_level, resolved_at, dedupe_key, created_at, updated_at FROM alerts
+WHERE business_id = $1 AND id > $2
+ORDER BY id
+LIMIT $3
+`
+
+type ListAlertsPageParams struct {
+	BusinessID int64
+	AfterID    int64
+	PageSize   int32
+}
+
+func (q *Queries) ListAlertsPage(ctx context.Context, arg ListAlertsPageParams) ([]Alert, error) {
+	rows, err := q.query(ctx, q.listAlertsPageStmt, listAlertsPage, arg.BusinessID, arg.AfterID, arg.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Alert{}
+	for rows.Next() {
+		var i Alert
+		if err := rows.Scan(
+			&i.ID,
+			&i.BusinessID,
+			&i.ContactID,
+			&i.Kind,
+			&i.Priority,
+			&i.Summary,
+			&i.Detail,
+			&i.Occurrences,
+			&i.FirstAt,
+			&i.LastAt,
+			&i.WindowUntil,
+			&i.UpdatesSent,
+			&i.EscalationLevel,
+			&i.ResolvedAt,
+			&i.DedupeKey,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listCallsPage = `-- name: ListCallsPage :many
 SELECT id, business_id, number_id, provider_id, provider_call_id, contact_id, from_raw, to_number, forwarded_from, handling, answer_check, call_status, dial_status, dial_duration, answered_by, screen_digits, dial_ended_at, ended_at, outcome, outcome_reason, text_back, text_back_reason, decision, decided_at, started_at, created_at, updated_at FROM calls
 WHERE business_id = $1 AND id > $2
@@ -133,6 +187,55 @@ func (q *Queries) ListContactsPage(ctx context.Context, arg ListContactsPagePara
 	return items, nil
 }
 
+const listConversationsPage = `-- name: ListConversationsPage :many
+SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot FROM conversations
+WHERE business_id = $1 AND id > $2
+ORDER BY id
+LIMIT $3
+`
+
+type ListConversationsPageParams struct {
+	BusinessID int64
+	AfterID    int64
+	PageSize   int32
+}
+
+func (q *Queries) ListConversationsPage(ctx context.Context, arg ListConversationsPageParams) ([]Conversation, error) {
+	rows, err := q.query(ctx, q.listConversationsPageStmt, listConversationsPage, arg.BusinessID, arg.AfterID, arg.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Conversation{}
+	for rows.Next() {
+		var i Conversation
+		if err := rows.Scan(
+			&i.ID,
+			&i.BusinessID,
+			&i.ContactID,
+			&i.Awaiting,
+			&i.Unread,
+			&i.LastMessageAt,
+			&i.LastInboundAt,
+			&i.LastHumanReplyAt,
+			&i.AutomationPausedUntil,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.BookingBot,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listMessagesPage = `-- name: ListMessagesPage :many
 SELECT id, business_id, contact_id, number_id, provider_id, call_id, direction, from_number, to_number, body, encoding, segments, status, provider_message_id, provider_status, error_code, error_message, hold_reason, purpose, template, details, idempotency_key, attempts, sending_since, sent_at, created_at, updated_at, conversation_id, automated, sent_by FROM messages
 WHERE business_id = $1 AND id > $2
@@ -186,6 +289,106 @@ func (q *Queries) ListMessagesPage(ctx context.Context, arg ListMessagesPagePara
 			&i.ConversationID,
 			&i.Automated,
 			&i.SentBy,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSequencesPage = `-- name: ListSequencesPage :many
+SELECT id, business_id, contact_id, call_id, number_id, state, stop_reason, steps_sent, started_at, ended_at, created_at, updated_at FROM sequences
+WHERE business_id = $1 AND id > $2
+ORDER BY id
+LIMIT $3
+`
+
+type ListSequencesPageParams struct {
+	BusinessID int64
+	AfterID    int64
+	PageSize   int32
+}
+
+func (q *Queries) ListSequencesPage(ctx context.Context, arg ListSequencesPageParams) ([]Sequence, error) {
+	rows, err := q.query(ctx, q.listSequencesPageStmt, listSequencesPage, arg.BusinessID, arg.AfterID, arg.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Sequence{}
+	for rows.Next() {
+		var i Sequence
+		if err := rows.Scan(
+			&i.ID,
+			&i.BusinessID,
+			&i.ContactID,
+			&i.CallID,
+			&i.NumberID,
+			&i.State,
+			&i.StopReason,
+			&i.StepsSent,
+			&i.StartedAt,
+			&i.EndedAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTasksPage = `-- name: ListTasksPage :many
+SELECT id, business_id, contact_id, kind, title, owner, priority, state, source, dedupe_key, due_at, done_at, created_at, updated_at FROM tasks
+WHERE business_id = $1 AND id > $2
+ORDER BY id
+LIMIT $3
+`
+
+type ListTasksPageParams struct {
+	BusinessID int64
+	AfterID    int64
+	PageSize   int32
+}
+
+func (q *Queries) ListTasksPage(ctx context.Context, arg ListTasksPageParams) ([]Task, error) {
+	rows, err := q.query(ctx, q.listTasksPageStmt, listTasksPage, arg.BusinessID, arg.AfterID, arg.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Task{}
+	for rows.Next() {
+		var i Task
+		if err := rows.Scan(
+			&i.ID,
+			&i.BusinessID,
+			&i.ContactID,
+			&i.Kind,
+			&i.Title,
+			&i.Owner,
+			&i.Priority,
+			&i.State,
+			&i.Source,
+			&i.DedupeKey,
+			&i.DueAt,
+			&i.DoneAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
 		); err != nil {
 			return nil, err
 		}

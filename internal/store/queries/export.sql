@@ -18,3 +18,27 @@ SELECT * FROM messages
 WHERE business_id = sqlc.arg(business_id) AND id > sqlc.arg(after_id)
 ORDER BY id
 LIMIT sqlc.arg(page_size);
+
+-- name: ListConversationsPage :many
+SELECT * FROM conversations
+WHERE business_id = sqlc.arg(business_id) AND id > sqlc.arg(after_id)
+ORDER BY id
+LIMIT sqlc.arg(page_size);
+
+-- name: ListTasksPage :many
+SELECT * FROM tasks
+WHERE business_id = sqlc.arg(business_id) AND id > sqlc.arg(after_id)
+ORDER BY id
+LIMIT sqlc.arg(page_size);
+
+-- name: ListAlertsPage :many
+SELECT * FROM alerts
+WHERE business_id = sqlc.arg(business_id) AND id > sqlc.arg(after_id)
+ORDER BY id
+LIMIT sqlc.arg(page_size);
+
+-- name: ListSequencesPage :many
+SELECT * FROM sequences
+WHERE business_id = sqlc.arg(business_id) AND id > sqlc.arg(after_id)
+ORDER BY id
+LIMIT sqlc.arg(page_size);
