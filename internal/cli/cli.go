@@ -41,6 +41,7 @@ var commands = map[string]command{
 	"export":  {"write one business's data as JSON", runExport},
 	"forget":  {"delete everything a business holds about one phone number", runForget},
 	"version": {"print textback's version and the source revision it was built from", runVersion},
+	"apikey":  {"create, list or revoke REST API keys (apikey create --business slug)", runAPIKey},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.
