@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/textback/textback/internal/alertsend"
+	"github.com/textback/textback/internal/api"
 	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
@@ -159,7 +160,8 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
 	})
-	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
+	restAPI := api.New(api.Options{Store: a.store, Logger: a.log, Clock: opts.Clock})
+	handler := server.Routes(server.Handlers{Webhooks: hooks, API: restAPI.Handler(), Ready: a.checkReady}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
 	return nil
 }

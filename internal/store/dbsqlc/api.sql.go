@@ -447,11 +447,10 @@ func (q *Queries) ListContactsNewest(ctx context.Context, arg ListContactsNewest
 }
 
 const listConversationsNewest = `-- name: ListConversationsNewest :many
-SELECT conversations.id, conversations.business_id, conversations.contact_id, conversations.awaiting, conversations.unread, conversations.last_message_at, conversations.last_inbound_at, conversations.last_human_reply_at, conversations.automation_paused_until, conversations.created_at, conversations.updated_at, contacts.e164 AS contact_e164
-FROM conversations JOIN contacts ON contacts.id = conversations.contact_id
-WHERE conversations.business_id = $1
-  AND (CAST($2 AS BIGINT) = 0 OR conversations.id < CAST($2 AS BIGINT))
-ORDER BY conversations.id DESC
+SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at FROM conversations
+WHERE business_id = $1
+  AND (CAST($2 AS BIGINT) = 0 OR id < CAST($2 AS BIGINT))
+ORDER BY id DESC
 LIMIT $3
 `
 
@@ -461,30 +460,15 @@ type ListConversationsNewestParams struct {
 	PageSize   int32
 }
 
-type ListConversationsNewestRow struct {
-	ID                    int64
-	BusinessID            int64
-	ContactID             int64
-	Awaiting              string
-	Unread                int32
-	LastMessageAt         sql.NullTime
-	LastInboundAt         sql.NullTime
-	LastHumanReplyAt      sql.NullTime
-	AutomationPausedUntil sql.NullTime
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
-	ContactE164           string
-}
-
-func (q *Queries) ListConversationsNewest(ctx context.Context, arg ListConversationsNewestParams) ([]ListConversationsNewestRow, error) {
+func (q *Queries) ListConversationsNewest(ctx context.Context, arg ListConversationsNewestParams) ([]Conversation, error) {
 	rows, err := q.query(ctx, q.listConversationsNewestStmt, listConversationsNewest, arg.BusinessID, arg.BeforeID, arg.PageSize)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ListConversationsNewestRow{}
+	items := []Conversation{}
 	for rows.Next() {
-		var i ListConversationsNewestRow
+		var i Conversation
 		if err := rows.Scan(
 			&i.ID,
 			&i.BusinessID,
@@ -497,7 +481,6 @@ func (q *Queries) ListConversationsNewest(ctx context.Context, arg ListConversat
 			&i.AutomationPausedUntil,
 			&i.CreatedAt,
 			&i.UpdatedAt,
-			&i.ContactE164,
 		); err != nil {
 			return nil, err
 		}

@@ -41,11 +41,10 @@ WHERE business_id = $1 AND id = $2
 RETURNING *;
 
 -- name: ListConversationsNewest :many
-SELECT conversations.*, contacts.e164 AS contact_e164
-FROM conversations JOIN contacts ON contacts.id = conversations.contact_id
-WHERE conversations.business_id = sqlc.arg(business_id)
-  AND (CAST(sqlc.arg(before_id) AS BIGINT) = 0 OR conversations.id < CAST(sqlc.arg(before_id) AS BIGINT))
-ORDER BY conversations.id DESC
+SELECT * FROM conversations
+WHERE business_id = sqlc.arg(business_id)
+  AND (CAST(sqlc.arg(before_id) AS BIGINT) = 0 OR id < CAST(sqlc.arg(before_id) AS BIGINT))
+ORDER BY id DESC
 LIMIT sqlc.arg(page_size);
 
 -- name: ListMessagesNewest :many
