@@ -14,10 +14,12 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/store"
 )
 
@@ -28,21 +30,35 @@ const (
 	maxSettingsBody = 256 << 10
 )
 
+// Texts queues outbound texts; *outbound.Sender is one.
+type Texts interface {
+	Queue(ctx context.Context, tx *store.Tx, req outbound.Request) (store.Message, error)
+}
+
+// Bookings cancels bookings; *booking.Service is one.
+type Bookings interface {
+	Cancel(ctx context.Context, business store.BusinessID, id store.BookingID) (store.Booking, bool, error)
+}
+
 // Options configures New.
 type Options struct {
-	Store  *store.Store
-	Logger *slog.Logger
-	Clock  func() time.Time // defaults to time.Now
+	Store    *store.Store
+	Texts    Texts
+	Bookings Bookings
+	Logger   *slog.Logger
+	Clock    func() time.Time // defaults to time.Now
 	// RateLimit is the limit of each key; DefaultRateLimit when zero.
 	RateLimit RateLimit
 }
 
 // API serves /api/v1.
 type API struct {
-	store  *store.Store
-	log    *slog.Logger
-	clock  func() time.Time
-	limits *keyLimits
+	store    *store.Store
+	texts    Texts
+	bookings Bookings
+	log      *slog.Logger
+	clock    func() time.Time
+	limits   *keyLimits
 }
 
 // New returns the API.
@@ -56,7 +72,7 @@ func New(opts Options) *API {
 	if opts.RateLimit == (RateLimit{}) {
 		opts.RateLimit = DefaultRateLimit
 	}
-	return &API{store: opts.Store, log: opts.Logger, clock: opts.Clock, limits: newKeyLimits(opts.RateLimit)}
+	return &API{store: opts.Store, texts: opts.Texts, bookings: opts.Bookings, log: opts.Logger, clock: opts.Clock, limits: newKeyLimits(opts.RateLimit)}
 }
 
 // Handler returns the handler of every path under /api/v1/.
@@ -70,21 +86,28 @@ func (a *API) Handler() http.Handler {
 
 	keyed("GET /api/v1/contacts", a.listContacts)
 	keyed("GET /api/v1/contacts/{id}", a.getContact)
+	keyed("PATCH /api/v1/contacts/{id}", a.updateContact)
 	keyed("GET /api/v1/conversations", a.listConversations)
 	keyed("GET /api/v1/conversations/{id}", a.getConversation)
 	keyed("GET /api/v1/messages", a.listMessages)
+	keyed("POST /api/v1/messages", a.sendMessage)
 	keyed("GET /api/v1/messages/{id}", a.getMessage)
 	keyed("GET /api/v1/calls", a.listCalls)
 	keyed("GET /api/v1/calls/{id}", a.getCall)
 	keyed("GET /api/v1/tasks", a.listTasks)
+	keyed("POST /api/v1/tasks/{id}/done", a.completeTask)
 	keyed("GET /api/v1/bookings", a.listBookings)
 	keyed("GET /api/v1/bookings/{id}", a.getBooking)
+	keyed("POST /api/v1/bookings/{id}/cancel", a.cancelBooking)
+	keyed("GET /api/v1/settings", a.getSettings)
+	keyed("PUT /api/v1/settings", a.updateSettings)
 
 	// Paths above with another method get a JSON 405 here, and unknown paths a JSON 404.
 	for _, path := range []string{
 		"/api/v1/openapi.json", "/api/v1/contacts", "/api/v1/contacts/{id}", "/api/v1/conversations",
 		"/api/v1/conversations/{id}", "/api/v1/messages", "/api/v1/messages/{id}", "/api/v1/calls",
-		"/api/v1/calls/{id}", "/api/v1/tasks", "/api/v1/bookings", "/api/v1/bookings/{id}",
+		"/api/v1/calls/{id}", "/api/v1/tasks", "/api/v1/tasks/{id}/done", "/api/v1/bookings", "/api/v1/bookings/{id}",
+		"/api/v1/bookings/{id}/cancel", "/api/v1/settings",
 	} {
 		mux.HandleFunc(path, methodNotAllowed)
 	}

@@ -54,7 +54,10 @@ func seedTenant(t *testing.T, s *store.Store, p store.Provider, slug, number, ca
 	var err error
 	tn.business, err = s.UpsertBusiness(ctx, store.Business{
 		Slug: slug, Name: slug + " Co", TimeZone: "America/Chicago", Region: "US", Hours: week,
-		TextBack: store.TextBackSettings{Enabled: true, Window: 24 * time.Hour, Template: "Sorry we missed you", AfterHoursTemplate: "Closed"},
+		TextBack: store.TextBackSettings{
+			Enabled: true, Window: 24 * time.Hour, Template: "Sorry we missed you", AfterHoursTemplate: "Closed",
+			MissedCallMessage: "Sorry, nobody can take your call.", ScreenPrompt: "Press 1 to take the call.",
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/textback/textback/internal/alertsend"
 	"github.com/textback/textback/internal/api"
+	"github.com/textback/textback/internal/booking"
 	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
@@ -160,7 +161,10 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
 	})
-	restAPI := api.New(api.Options{Store: a.store, Logger: a.log, Clock: opts.Clock})
+	bookings := booking.New(a.store, booking.Options{})
+	restAPI := api.New(api.Options{
+		Store: a.store, Texts: sender, Bookings: bookings, Logger: a.log, Clock: opts.Clock,
+	})
 	handler := server.Routes(server.Handlers{Webhooks: hooks, API: restAPI.Handler(), Ready: a.checkReady}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
 	return nil
