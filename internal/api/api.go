@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/store"
 )
@@ -45,8 +46,10 @@ type Options struct {
 	Store    *store.Store
 	Texts    Texts
 	Bookings Bookings
-	Logger   *slog.Logger
-	Clock    func() time.Time // defaults to time.Now
+	// HookPolicy decides which webhook URLs a business may register.
+	HookPolicy hooks.URLPolicy
+	Logger     *slog.Logger
+	Clock      func() time.Time // defaults to time.Now
 	// RateLimit is the limit of each key; DefaultRateLimit when zero.
 	RateLimit RateLimit
 }
@@ -56,9 +59,11 @@ type API struct {
 	store    *store.Store
 	texts    Texts
 	bookings Bookings
-	log      *slog.Logger
-	clock    func() time.Time
-	limits   *keyLimits
+	// hookPolicy decides which webhook URLs a business may register.
+	hookPolicy hooks.URLPolicy
+	log        *slog.Logger
+	clock      func() time.Time
+	limits     *keyLimits
 }
 
 // New returns the API.
@@ -72,7 +77,7 @@ func New(opts Options) *API {
 	if opts.RateLimit == (RateLimit{}) {
 		opts.RateLimit = DefaultRateLimit
 	}
-	return &API{store: opts.Store, texts: opts.Texts, bookings: opts.Bookings, log: opts.Logger, clock: opts.Clock, limits: newKeyLimits(opts.RateLimit)}
+	return &API{store: opts.Store, texts: opts.Texts, bookings: opts.Bookings, hookPolicy: opts.HookPolicy, log: opts.Logger, clock: opts.Clock, limits: newKeyLimits(opts.RateLimit)}
 }
 
 // Handler returns the handler of every path under /api/v1/.
@@ -101,13 +106,19 @@ func (a *API) Handler() http.Handler {
 	keyed("POST /api/v1/bookings/{id}/cancel", a.cancelBooking)
 	keyed("GET /api/v1/settings", a.getSettings)
 	keyed("PUT /api/v1/settings", a.updateSettings)
+	keyed("GET /api/v1/webhooks", a.listWebhooks)
+	keyed("POST /api/v1/webhooks", a.createWebhook)
+	keyed("GET /api/v1/webhooks/{id}", a.getWebhook)
+	keyed("DELETE /api/v1/webhooks/{id}", a.deleteWebhook)
+	keyed("GET /api/v1/webhooks/{id}/deliveries", a.listWebhookDeliveries)
 
 	// Paths above with another method get a JSON 405 here, and unknown paths a JSON 404.
 	for _, path := range []string{
 		"/api/v1/openapi.json", "/api/v1/contacts", "/api/v1/contacts/{id}", "/api/v1/conversations",
 		"/api/v1/conversations/{id}", "/api/v1/messages", "/api/v1/messages/{id}", "/api/v1/calls",
 		"/api/v1/calls/{id}", "/api/v1/tasks", "/api/v1/tasks/{id}/done", "/api/v1/bookings", "/api/v1/bookings/{id}",
-		"/api/v1/bookings/{id}/cancel", "/api/v1/settings",
+		"/api/v1/bookings/{id}/cancel", "/api/v1/settings", "/api/v1/webhooks", "/api/v1/webhooks/{id}",
+		"/api/v1/webhooks/{id}/deliveries",
 	} {
 		mux.HandleFunc(path, methodNotAllowed)
 	}

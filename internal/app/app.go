@@ -24,6 +24,7 @@ import (
 	"github.com/textback/textback/internal/deliverylog"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
+	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
@@ -55,6 +56,8 @@ type Options struct {
 	NoDemo bool
 	// ResultWait overrides how long a call waits for a late answering-machine or screening result.
 	ResultWait time.Duration
+	// WebhookRetry overrides how outbound webhook deliveries are retried.
+	WebhookRetry hooks.RetryPolicy
 }
 
 // App is one running textback process.
@@ -123,9 +126,14 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	a.queue = queue
 	a.lane = jobs.NewFastLane(fastLaneSize, a.log)
+	events := hooks.NewEmitter(queue, opts.Clock, opts.WebhookRetry)
+	hookPolicy := hooks.URLPolicy{AllowPrivate: a.cfg.WebhooksAllowPrivate}
+	hooks.Register(workers, hooks.NewDeliverer(hooks.DelivererOptions{
+		Store: a.store, Policy: hookPolicy, Retry: opts.WebhookRetry, Clock: opts.Clock, Logger: a.log,
+	}))
 	sender := outbound.New(outbound.Options{
 		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock, FastLane: a.lane,
-		Directory: dir,
+		Directory: dir, Events: events,
 	})
 	var mailer *alertsend.Mailer
 	if a.cfg.SMTPURL != "" {
@@ -141,17 +149,18 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Store: a.store, Queue: queue, Sender: sender, Mailer: mailer, Directory: dir, Logger: a.log, Clock: opts.Clock,
 		Client: &http.Client{Timeout: 10 * time.Second, Transport: opts.Transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		Events: events,
 	})
 	sender.SetUndeliverable(teamService.Undeliverable)
 	followups := followup.New(followup.Options{Store: a.store, Queue: queue, Sender: sender, Directory: dir, Logger: a.log})
 	engine := conversation.New(conversation.Options{
 		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups,
-		Logger: a.log, Clock: opts.Clock,
+		Logger: a.log, Clock: opts.Clock, Events: events,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
 		ResultWait: opts.ResultWait, Directory: dir, Conversation: engine, Team: teamService,
-		FollowUps: followups,
+		FollowUps: followups, Events: events,
 	})
 	outbound.Register(workers, sender)
 	callflow.Register(workers, processor)
@@ -161,9 +170,13 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
 	})
-	bookings := booking.New(a.store, booking.Options{})
+	bookings := booking.New(a.store, booking.Options{
+		OnChange: func(ctx context.Context, tx *store.Tx, b store.Booking, change booking.Change) error {
+			return events.BookingChanged(ctx, tx, b, string(change))
+		},
+	})
 	restAPI := api.New(api.Options{
-		Store: a.store, Texts: sender, Bookings: bookings, Logger: a.log, Clock: opts.Clock,
+		Store: a.store, Texts: sender, Bookings: bookings, Logger: a.log, Clock: opts.Clock, HookPolicy: hookPolicy,
 	})
 	handler := server.Routes(server.Handlers{Webhooks: hooks, API: restAPI.Handler(), Ready: a.checkReady}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)

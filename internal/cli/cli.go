@@ -42,6 +42,8 @@ var commands = map[string]command{
 	"forget":  {"delete everything a business holds about one phone number", runForget},
 	"version": {"print textback's version and the source revision it was built from", runVersion},
 	"apikey":  {"create, list or revoke REST API keys (apikey create --business slug)", runAPIKey},
+	"webhooks": {"add, list or remove a business's outbound webhooks (webhooks add --business slug ...)",
+		runWebhooks},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
+	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
@@ -32,6 +33,7 @@ type Engine struct {
 	dir       *directory.Directory
 	adapters  Adapters
 	followups *followup.Service
+	events    *hooks.Emitter
 	log       *slog.Logger
 	clock     func() time.Time
 }
@@ -44,8 +46,11 @@ type Options struct {
 	Adapters  Adapters
 	// FollowUps stops a lead's follow-ups when they reply or a person answers them; nil skips it.
 	FollowUps *followup.Service
-	Logger    *slog.Logger
-	Clock     func() time.Time
+	// Events records message.received, message.status and contact.opted_out for outbound
+	// webhooks; nil records nothing.
+	Events *hooks.Emitter
+	Logger *slog.Logger
+	Clock  func() time.Time
 }
 
 // New returns an Engine.
@@ -61,7 +66,7 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		followups: opts.FollowUps, log: opts.Logger, clock: opts.Clock,
+		followups: opts.FollowUps, events: opts.Events, log: opts.Logger, clock: opts.Clock,
 	}
 }
 

@@ -205,7 +205,7 @@ func (s *Sender) ApplyRecipientState(ctx context.Context, msg store.Message, sta
 	now := s.clock()
 	switch state {
 	case provider.RecipientOptedOut:
-		return s.store.OptOutContact(ctx, msg.BusinessID, msg.ContactID, "provider "+why, now)
+		return s.optOut(ctx, msg, "provider "+why, now)
 	case provider.RecipientCannotText:
 		return s.blockAndFallBack(ctx, msg, "cannot receive texts ("+why+")")
 	case provider.RecipientInvalid:
@@ -313,4 +313,22 @@ func (s *Sender) quietHours(
 	}
 	log.Info("text waits for quiet hours to end", slog.Time("until", d.Next), slog.String("state", d.State))
 	return max(d.Next.Sub(now), time.Second), false, nil
+}
+
+// optOut records that the provider rejected a text because its recipient opted out, with the
+// contact.opted_out event when they had not opted out before, in one transaction.
+func (s *Sender) optOut(ctx context.Context, msg store.Message, source string, at time.Time) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		contact, err := tx.GetContact(ctx, msg.BusinessID, msg.ContactID)
+		if err != nil {
+			return err
+		}
+		if err := tx.OptOutContact(ctx, msg.BusinessID, msg.ContactID, source, at); err != nil {
+			return err
+		}
+		if contact.OptedOut() {
+			return nil
+		}
+		return s.events.ContactOptedOut(ctx, tx, msg.BusinessID, msg.ContactID)
+	})
 }
