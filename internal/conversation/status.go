@@ -114,7 +114,7 @@ func (e *Engine) deliveryError(
 	}
 	switch info.Recipient {
 	case provider.RecipientOptedOut:
-		return "; recipient opted out at the provider", e.providerOptOut(ctx, tx, msg, "provider error "+code, now)
+		return "; recipient opted out at the provider", e.events.OptOut(ctx, tx, msg.BusinessID, msg.ContactID, "provider error "+code, now)
 	case provider.RecipientCannotText, provider.RecipientInvalid:
 		reason := info.Meaning + " (error " + code + ")"
 		if err := tx.SetContactSMSBlocked(ctx, msg.BusinessID, msg.ContactID, reason, now); err != nil {
@@ -176,20 +176,4 @@ func (e *Engine) retry(ctx context.Context, tx *store.Tx, msg store.Message, cod
 	e.log.Info("text will be sent again", slog.Int64("message_id", int64(m.ID)), slog.Int("retry", n),
 		slog.String("error_code", code))
 	return fmt.Sprintf("; retry %d queued as text %d", n, m.ID), nil
-}
-
-// providerOptOut records that the provider reported the text's recipient opted out, and the
-// contact.opted_out event when they had not opted out before.
-func (e *Engine) providerOptOut(ctx context.Context, tx *store.Tx, msg store.Message, source string, at time.Time) error {
-	contact, err := tx.GetContact(ctx, msg.BusinessID, msg.ContactID)
-	if err != nil {
-		return err
-	}
-	if err := tx.OptOutContact(ctx, msg.BusinessID, msg.ContactID, source, at); err != nil {
-		return err
-	}
-	if contact.OptedOut() {
-		return nil
-	}
-	return e.events.ContactOptedOut(ctx, tx, msg.BusinessID, msg.ContactID)
 }

@@ -180,6 +180,24 @@ func (e *Emitter) ContactOptedOut(ctx context.Context, tx *store.Tx, business st
 	return e.emit(ctx, tx, business, ContactOptedOut, resource.NewContact(c))
 }
 
+// OptOut opts the contact out with source as the reason and, when they had not opted out
+// before, records contact.opted_out. It works without an Emitter too.
+func (e *Emitter) OptOut(
+	ctx context.Context, tx *store.Tx, business store.BusinessID, id store.ContactID, source string, at time.Time,
+) error {
+	contact, err := tx.GetContact(ctx, business, id)
+	if err != nil {
+		return err
+	}
+	if err := tx.OptOutContact(ctx, business, id, source, at); err != nil {
+		return err
+	}
+	if contact.OptedOut() {
+		return nil
+	}
+	return e.ContactOptedOut(ctx, tx, business, id)
+}
+
 // TaskCreated records task.created for a new task.
 func (e *Emitter) TaskCreated(ctx context.Context, tx *store.Tx, t store.Task) error {
 	return e.emit(ctx, tx, t.BusinessID, TaskCreated, resource.NewTask(t))

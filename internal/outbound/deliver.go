@@ -319,16 +319,6 @@ func (s *Sender) quietHours(
 // contact.opted_out event when they had not opted out before, in one transaction.
 func (s *Sender) optOut(ctx context.Context, msg store.Message, source string, at time.Time) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		contact, err := tx.GetContact(ctx, msg.BusinessID, msg.ContactID)
-		if err != nil {
-			return err
-		}
-		if err := tx.OptOutContact(ctx, msg.BusinessID, msg.ContactID, source, at); err != nil {
-			return err
-		}
-		if contact.OptedOut() {
-			return nil
-		}
-		return s.events.ContactOptedOut(ctx, tx, msg.BusinessID, msg.ContactID)
+		return s.events.OptOut(ctx, tx, msg.BusinessID, msg.ContactID, source, at)
 	})
 }
