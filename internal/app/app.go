@@ -26,6 +26,7 @@ import (
 	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
 	"github.com/textback/textback/internal/retention"
@@ -127,13 +128,14 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.queue = queue
 	a.lane = jobs.NewFastLane(fastLaneSize, a.log)
 	events := hooks.NewEmitter(queue, opts.Clock, opts.WebhookRetry)
+	stats := metrics.New(jobs.NewLag(a.store), opts.Clock, a.log)
 	hookPolicy := hooks.URLPolicy{AllowPrivate: a.cfg.WebhooksAllowPrivate}
 	hooks.Register(workers, hooks.NewDeliverer(hooks.DelivererOptions{
 		Store: a.store, Policy: hookPolicy, Retry: opts.WebhookRetry, Clock: opts.Clock, Logger: a.log,
 	}))
 	sender := outbound.New(outbound.Options{
 		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock, FastLane: a.lane,
-		Directory: dir, Events: events,
+		Directory: dir, Events: events, Metrics: stats,
 	})
 	var mailer *alertsend.Mailer
 	if a.cfg.SMTPURL != "" {
@@ -155,7 +157,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	followups := followup.New(followup.Options{Store: a.store, Queue: queue, Sender: sender, Directory: dir, Logger: a.log})
 	engine := conversation.New(conversation.Options{
 		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups,
-		Logger: a.log, Clock: opts.Clock, Events: events,
+		Logger: a.log, Clock: opts.Clock, Events: events, Metrics: stats,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
@@ -168,7 +170,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	followup.Register(workers, followups)
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
-		Processor: processor, FastLane: a.lane, Directory: dir,
+		Processor: processor, FastLane: a.lane, Directory: dir, Metrics: stats,
 	})
 	bookings := booking.New(a.store, booking.Options{
 		OnChange: func(ctx context.Context, tx *store.Tx, b store.Booking, change booking.Change) error {
@@ -178,8 +180,25 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	restAPI := api.New(api.Options{
 		Store: a.store, Texts: sender, Bookings: bookings, Logger: a.log, Clock: opts.Clock, HookPolicy: hookPolicy,
 	})
-	handler := server.Routes(server.Handlers{Webhooks: hooks, API: restAPI.Handler(), Ready: a.checkReady}, a.log)
+	handler := server.Routes(server.Handlers{
+		Webhooks: hooks, API: restAPI.Handler(), Metrics: a.metricsHandler(stats), Ready: a.checkReady,
+	}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
+	return nil
+}
+
+// metricsHandler returns the /metrics handler: behind --metrics-token when one is set, open when
+// the server listens on a loopback address only, and absent otherwise, since metrics reveal
+// traffic volumes.
+func (a *App) metricsHandler(stats *metrics.Metrics) http.Handler {
+	if a.cfg.MetricsToken != "" {
+		return stats.Handler(a.cfg.MetricsToken)
+	}
+	if metrics.Loopback(a.cfg.Addr) {
+		return stats.Handler("")
+	}
+	a.log.Warn("GET /metrics is off: set --metrics-token to serve it on a non-loopback address",
+		slog.String("addr", a.cfg.Addr))
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
 	"github.com/textback/textback/internal/hooks"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
@@ -34,6 +35,7 @@ type Engine struct {
 	adapters  Adapters
 	followups *followup.Service
 	events    *hooks.Emitter
+	metrics   *metrics.Metrics
 	log       *slog.Logger
 	clock     func() time.Time
 }
@@ -49,8 +51,10 @@ type Options struct {
 	// Events records message.received, message.status and contact.opted_out for outbound
 	// webhooks; nil records nothing.
 	Events *hooks.Emitter
-	Logger *slog.Logger
-	Clock  func() time.Time
+	// Metrics counts texts received and delivery reports; nil counts nothing.
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+	Clock   func() time.Time
 }
 
 // New returns an Engine.
@@ -66,7 +70,7 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		followups: opts.FollowUps, events: opts.Events, log: opts.Logger, clock: opts.Clock,
+		followups: opts.FollowUps, events: opts.Events, metrics: opts.Metrics, log: opts.Logger, clock: opts.Clock,
 	}
 }
 

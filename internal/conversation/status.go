@@ -71,6 +71,7 @@ func (e *Engine) Status(ctx context.Context, tx *store.Tx, w store.Webhook, ev p
 	if err := e.events.MessageStatusChanged(ctx, tx, msg.ID); err != nil {
 		return "", err
 	}
+	tx.AfterCommit(func() { e.metrics.TextStatus(next.status) })
 	result := fmt.Sprintf("text %d %s", msg.ID, next.status)
 	if ev.ErrorCode == "" || next.status == store.StatusDelivered || next.status == store.StatusSent {
 		return result, nil

@@ -17,6 +17,7 @@ import (
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
 )
@@ -63,6 +64,7 @@ type Sender struct {
 	// undeliverable runs when a recipient turns out unable to take texts.
 	undeliverable UndeliverableFunc
 	events        *hooks.Emitter
+	metrics       *metrics.Metrics
 }
 
 // UndeliverableFunc runs after a text could not be delivered because its recipient cannot take
@@ -89,6 +91,8 @@ type Options struct {
 	Directory *directory.Directory
 	// Events records contact.opted_out when a provider reports an opt-out; nil records nothing.
 	Events *hooks.Emitter
+	// Metrics counts texts by status and times text backs; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Sender.
@@ -108,6 +112,6 @@ func New(opts Options) *Sender {
 	return &Sender{
 		store: opts.Store, queue: opts.Queue, adapters: opts.Adapters,
 		log: opts.Logger, clock: opts.Clock, limits: opts.Limits, lane: opts.FastLane, dir: opts.Directory,
-		events: opts.Events,
+		events: opts.Events, metrics: opts.Metrics,
 	}
 }

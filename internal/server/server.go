@@ -17,6 +17,8 @@ type Handlers struct {
 	Webhooks http.Handler
 	// API serves /api/v1/; nil leaves the API out.
 	API http.Handler
+	// Metrics serves /metrics in Prometheus's format, checking its own token; nil leaves it out.
+	Metrics http.Handler
 	// Ready reports whether the process can take traffic; /healthz answers 503 until it does.
 	Ready func(ctx context.Context) error
 }
@@ -32,6 +34,10 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 	// REST API: an API key per request, checked by the API itself; its OpenAPI document is public.
 	if h.API != nil {
 		mux.Handle("/api/v1/", h.API)
+	}
+	// Metrics: a bearer token when --metrics-token is set, else only on a loopback address.
+	if h.Metrics != nil {
+		mux.Handle("GET /metrics", h.Metrics)
 	}
 	// Health: public, reveals nothing.
 	mux.HandleFunc("GET /healthz", health(h.Ready))
