@@ -46,7 +46,7 @@ type RetryPolicy struct {
 }
 
 // DefaultRetry waits 30 s, 1 m, 2 m, … up to 6 h between attempts: 12 attempts span about
-// 17 hours, long enough to outlast a receiver's deploy or a night-long outage.
+// 15 hours, long enough to outlast a receiver's deploy or a night-long outage.
 var DefaultRetry = RetryPolicy{MaxAttempts: 12, Base: 30 * time.Second, Cap: 6 * time.Hour}
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
