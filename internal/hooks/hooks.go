@@ -9,6 +9,10 @@
 //
 // Receivers may see an event more than once (a timeout after the receiver processed it is
 // retried) and out of order; the envelope's id lets them drop repeats.
+//
+// NOTE: stored events and the attempt log are kept until their endpoint is removed: neither the
+// retention setting nor textback forget deletes them yet, although event bodies contain contacts'
+// numbers and texts.
 package hooks
 
 import (
