@@ -14,6 +14,8 @@ import (
 
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
+	"github.com/textback/textback/internal/hooks"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
@@ -32,6 +34,8 @@ type Engine struct {
 	dir       *directory.Directory
 	adapters  Adapters
 	followups *followup.Service
+	events    *hooks.Emitter
+	metrics   *metrics.Metrics
 	log       *slog.Logger
 	clock     func() time.Time
 }
@@ -44,8 +48,13 @@ type Options struct {
 	Adapters  Adapters
 	// FollowUps stops a lead's follow-ups when they reply or a person answers them; nil skips it.
 	FollowUps *followup.Service
-	Logger    *slog.Logger
-	Clock     func() time.Time
+	// Events records message.received, message.status and contact.opted_out for outbound
+	// webhooks; nil records nothing.
+	Events *hooks.Emitter
+	// Metrics counts texts received and delivery reports; nil counts nothing.
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+	Clock   func() time.Time
 }
 
 // New returns an Engine.
@@ -61,7 +70,7 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		followups: opts.FollowUps, log: opts.Logger, clock: opts.Clock,
+		followups: opts.FollowUps, events: opts.Events, metrics: opts.Metrics, log: opts.Logger, clock: opts.Clock,
 	}
 }
 

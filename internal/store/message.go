@@ -46,6 +46,7 @@ const (
 	PurposeTeamAlert     Purpose = "team_alert"           // an alert texted to a team member
 	PurposeStaffNotice   Purpose = "staff_notice"         // an automatic answer to a team member
 	PurposeFollowUp      Purpose = "follow_up"            // a follow-up after a text back without reply
+	PurposeAPI           Purpose = "api"                  // a text another system sent through the REST API
 )
 
 // Check is one check on the outbound path and its result, kept with the message.
