@@ -10,9 +10,8 @@
 // Receivers may see an event more than once (a timeout after the receiver processed it is
 // retried) and out of order; the envelope's id lets them drop repeats.
 //
-// NOTE: stored events and the attempt log are kept until their endpoint is removed: neither the
-// retention setting nor textback forget deletes them yet, although event bodies contain contacts'
-// numbers and texts.
+// Event bodies contain contacts' numbers and texts, so an event is deleted with the contact it is
+// about by textback forget, and by the retention prune once no delivery of it is pending.
 package hooks
 
 import (
@@ -83,7 +82,9 @@ func NewEmitter(queue jobs.Inserter, clock func() time.Time, retry RetryPolicy) 
 
 // emit stores an event of type kind with data for every endpoint of the business subscribed to
 // it, and the jobs that deliver it, in tx. A business without such endpoints stores nothing.
-func (e *Emitter) emit(ctx context.Context, tx *store.Tx, business store.BusinessID, kind string, data any) error {
+func (e *Emitter) emit(
+	ctx context.Context, tx *store.Tx, business store.BusinessID, contact store.ContactID, kind string, data any,
+) error {
 	if e == nil {
 		return nil
 	}
@@ -116,7 +117,8 @@ func (e *Emitter) emit(ctx context.Context, tx *store.Tx, business store.Busines
 		return fmt.Errorf("encode %s event: %w", kind, err)
 	}
 	event, err := tx.InsertHookEvent(ctx, store.HookEvent{
-		BusinessID: business, PublicID: id, Type: kind, Body: string(body), CreatedAt: envelope.CreatedAt,
+		BusinessID: business, ContactID: contact, PublicID: id, Type: kind, Body: string(body),
+		CreatedAt: envelope.CreatedAt,
 	})
 	if err != nil {
 		return err
@@ -152,12 +154,12 @@ func (e *Emitter) CallMissed(ctx context.Context, tx *store.Tx, id store.CallID)
 	if err != nil {
 		return err
 	}
-	return e.emit(ctx, tx, call.BusinessID, CallMissed, resource.NewCall(call))
+	return e.emit(ctx, tx, call.BusinessID, call.ContactID, CallMissed, resource.NewCall(call))
 }
 
 // MessageReceived records message.received for an inbound text.
 func (e *Emitter) MessageReceived(ctx context.Context, tx *store.Tx, m store.Message) error {
-	return e.emit(ctx, tx, m.BusinessID, MessageReceived, resource.NewMessage(m))
+	return e.emit(ctx, tx, m.BusinessID, m.ContactID, MessageReceived, resource.NewMessage(m))
 }
 
 // MessageStatusChanged records message.status for a text whose status a delivery report moved.
@@ -169,7 +171,7 @@ func (e *Emitter) MessageStatusChanged(ctx context.Context, tx *store.Tx, id sto
 	if err != nil {
 		return err
 	}
-	return e.emit(ctx, tx, m.BusinessID, MessageStatus, resource.NewMessage(m))
+	return e.emit(ctx, tx, m.BusinessID, m.ContactID, MessageStatus, resource.NewMessage(m))
 }
 
 // ContactOptedOut records contact.opted_out for a contact just opted out.
@@ -181,7 +183,7 @@ func (e *Emitter) ContactOptedOut(ctx context.Context, tx *store.Tx, business st
 	if err != nil {
 		return err
 	}
-	return e.emit(ctx, tx, business, ContactOptedOut, resource.NewContact(c))
+	return e.emit(ctx, tx, business, id, ContactOptedOut, resource.NewContact(c))
 }
 
 // OptOut opts the contact out with source as the reason and, when they had not opted out
@@ -204,7 +206,7 @@ func (e *Emitter) OptOut(
 
 // TaskCreated records task.created for a new task.
 func (e *Emitter) TaskCreated(ctx context.Context, tx *store.Tx, t store.Task) error {
-	return e.emit(ctx, tx, t.BusinessID, TaskCreated, resource.NewTask(t))
+	return e.emit(ctx, tx, t.BusinessID, t.ContactID, TaskCreated, resource.NewTask(t))
 }
 
 // BookingChanged records booking.created, booking.updated or booking.cancelled. Its signature
@@ -215,7 +217,7 @@ func (e *Emitter) BookingChanged(ctx context.Context, tx *store.Tx, b store.Book
 	if !ok {
 		return fmt.Errorf("record booking %d event: unknown change %q", b.ID, change)
 	}
-	return e.emit(ctx, tx, b.BusinessID, kind, resource.NewBooking(b))
+	return e.emit(ctx, tx, b.BusinessID, b.ContactID, kind, resource.NewBooking(b))
 }
 
 // DeliverArgs is the job that delivers one event to one endpoint.

@@ -34,6 +34,8 @@ type HookEndpoint struct {
 type HookEvent struct {
 	ID         HookEventID
 	BusinessID BusinessID
+	// ContactID is the contact the event is about, or 0.
+	ContactID ContactID
 	// PublicID is the id in the body, such as "evt_…", which receivers use to drop repeats.
 	PublicID  string
 	Type      string
@@ -136,6 +138,7 @@ func (o ops) DeleteHookEndpoint(ctx context.Context, business BusinessID, id Hoo
 func (o ops) InsertHookEvent(ctx context.Context, e HookEvent) (HookEvent, error) {
 	row, err := o.q.InsertHookEvent(ctx, dbsqlc.InsertHookEventParams{
 		BusinessID: int64(e.BusinessID), PublicID: e.PublicID, Type: e.Type, Body: e.Body, CreatedAt: ts(e.CreatedAt),
+		ContactID: nullInt(int64(e.ContactID)),
 	})
 	if err != nil {
 		return HookEvent{}, fmt.Errorf("insert %s event: %w", e.Type, err)

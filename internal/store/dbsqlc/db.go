@@ -72,6 +72,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteHookEndpointStmt, err = db.PrepareContext(ctx, deleteHookEndpoint); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteHookEndpoint: %w", err)
 	}
+	if q.deleteHookEventsBeforeStmt, err = db.PrepareContext(ctx, deleteHookEventsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteHookEventsBefore: %w", err)
+	}
 	if q.deleteProcessedWebhooksBeforeStmt, err = db.PrepareContext(ctx, deleteProcessedWebhooksBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteProcessedWebhooksBefore: %w", err)
 	}
@@ -557,6 +560,11 @@ func (q *Queries) Close() error {
 	if q.deleteHookEndpointStmt != nil {
 		if cerr := q.deleteHookEndpointStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteHookEndpointStmt: %w", cerr)
+		}
+	}
+	if q.deleteHookEventsBeforeStmt != nil {
+		if cerr := q.deleteHookEventsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteHookEventsBeforeStmt: %w", cerr)
 		}
 	}
 	if q.deleteProcessedWebhooksBeforeStmt != nil {
@@ -1284,6 +1292,7 @@ type Queries struct {
 	deleteContactBookingsStmt         *sql.Stmt
 	deleteExchangesBeforeStmt         *sql.Stmt
 	deleteHookEndpointStmt            *sql.Stmt
+	deleteHookEventsBeforeStmt        *sql.Stmt
 	deleteProcessedWebhooksBeforeStmt *sql.Stmt
 	deleteSandboxMessagesBeforeStmt   *sql.Stmt
 	ensureConversationStmt            *sql.Stmt
@@ -1440,6 +1449,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteContactBookingsStmt:         q.deleteContactBookingsStmt,
 		deleteExchangesBeforeStmt:         q.deleteExchangesBeforeStmt,
 		deleteHookEndpointStmt:            q.deleteHookEndpointStmt,
+		deleteHookEventsBeforeStmt:        q.deleteHookEventsBeforeStmt,
 		deleteProcessedWebhooksBeforeStmt: q.deleteProcessedWebhooksBeforeStmt,
 		deleteSandboxMessagesBeforeStmt:   q.deleteSandboxMessagesBeforeStmt,
 		ensureConversationStmt:            q.ensureConversationStmt,

@@ -52,7 +52,7 @@ func (q *Queries) FinishHookAttempt(ctx context.Context, arg FinishHookAttemptPa
 }
 
 const getHookDelivery = `-- name: GetHookDelivery :one
-SELECT hook_deliveries.id, hook_deliveries.event_id, hook_deliveries.endpoint_id, hook_deliveries.state, hook_deliveries.attempts, hook_deliveries.delivered_at, hook_deliveries.created_at, hook_deliveries.updated_at, hook_events.id, hook_events.business_id, hook_events.public_id, hook_events.type, hook_events.body, hook_events.created_at, hook_endpoints.id, hook_endpoints.business_id, hook_endpoints.url, hook_endpoints.events, hook_endpoints.secret, hook_endpoints.description, hook_endpoints.created_at, hook_endpoints.updated_at
+SELECT hook_deliveries.id, hook_deliveries.event_id, hook_deliveries.endpoint_id, hook_deliveries.state, hook_deliveries.attempts, hook_deliveries.delivered_at, hook_deliveries.created_at, hook_deliveries.updated_at, hook_events.id, hook_events.business_id, hook_events.public_id, hook_events.type, hook_events.body, hook_events.created_at, hook_events.contact_id, hook_endpoints.id, hook_endpoints.business_id, hook_endpoints.url, hook_endpoints.events, hook_endpoints.secret, hook_endpoints.description, hook_endpoints.created_at, hook_endpoints.updated_at
 FROM hook_deliveries
 JOIN hook_events ON hook_events.id = hook_deliveries.event_id
 JOIN hook_endpoints ON hook_endpoints.id = hook_deliveries.endpoint_id
@@ -84,6 +84,7 @@ func (q *Queries) GetHookDelivery(ctx context.Context, id int64) (GetHookDeliver
 		&i.HookEvent.Type,
 		&i.HookEvent.Body,
 		&i.HookEvent.CreatedAt,
+		&i.HookEvent.ContactID,
 		&i.HookEndpoint.ID,
 		&i.HookEndpoint.BusinessID,
 		&i.HookEndpoint.Url,
@@ -230,9 +231,9 @@ func (q *Queries) InsertHookEndpoint(ctx context.Context, arg InsertHookEndpoint
 }
 
 const insertHookEvent = `-- name: InsertHookEvent :one
-INSERT INTO hook_events (business_id, public_id, type, body, created_at)
-VALUES ($1, $2, $3, $4, $5)
-RETURNING id, business_id, public_id, type, body, created_at
+INSERT INTO hook_events (business_id, public_id, type, body, created_at, contact_id)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id, business_id, public_id, type, body, created_at, contact_id
 `
 
 type InsertHookEventParams struct {
@@ -241,6 +242,7 @@ type InsertHookEventParams struct {
 	Type       string
 	Body       string
 	CreatedAt  time.Time
+	ContactID  sql.NullInt64
 }
 
 func (q *Queries) InsertHookEvent(ctx context.Context, arg InsertHookEventParams) (HookEvent, error) {
@@ -250,6 +252,7 @@ func (q *Queries) InsertHookEvent(ctx context.Context, arg InsertHookEventParams
 		arg.Type,
 		arg.Body,
 		arg.CreatedAt,
+		arg.ContactID,
 	)
 	var i HookEvent
 	err := row.Scan(
@@ -259,6 +262,7 @@ func (q *Queries) InsertHookEvent(ctx context.Context, arg InsertHookEventParams
 		&i.Type,
 		&i.Body,
 		&i.CreatedAt,
+		&i.ContactID,
 	)
 	return i, err
 }

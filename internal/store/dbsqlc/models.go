@@ -221,6 +221,7 @@ type HookEvent struct {
 	Type       string
 	Body       string
 	CreatedAt  time.Time
+	ContactID  sql.NullInt64
 }
 
 type Message struct {

@@ -15,8 +15,8 @@ SELECT * FROM hook_endpoints WHERE business_id = $1 ORDER BY id;
 DELETE FROM hook_endpoints WHERE business_id = $1 AND id = $2;
 
 -- name: InsertHookEvent :one
-INSERT INTO hook_events (business_id, public_id, type, body, created_at)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO hook_events (business_id, public_id, type, body, created_at, contact_id)
+VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING *;
 
 -- name: InsertHookDelivery :one
