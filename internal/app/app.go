@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/textback/textback/internal/alertsend"
+	"github.com/textback/textback/internal/api"
 	"github.com/textback/textback/internal/bookbot"
 	"github.com/textback/textback/internal/booking"
 	"github.com/textback/textback/internal/bookingpage"
@@ -26,7 +27,9 @@ import (
 	"github.com/textback/textback/internal/deliverylog"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
+	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
 	"github.com/textback/textback/internal/retention"
@@ -59,6 +62,8 @@ type Options struct {
 	NoDemo bool
 	// ResultWait overrides how long a call waits for a late answering-machine or screening result.
 	ResultWait time.Duration
+	// WebhookRetry overrides how outbound webhook deliveries are retried.
+	WebhookRetry hooks.RetryPolicy
 }
 
 // App is one running textback process.
@@ -129,9 +134,15 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	a.queue = queue
 	a.lane = jobs.NewFastLane(fastLaneSize, a.log)
+	events := hooks.NewEmitter(queue, opts.Clock, opts.WebhookRetry)
+	stats := metrics.New(jobs.NewLag(a.store), opts.Clock, a.log)
+	hookPolicy := hooks.URLPolicy{AllowPrivate: a.cfg.WebhooksAllowPrivate}
+	hooks.Register(workers, hooks.NewDeliverer(hooks.DelivererOptions{
+		Store: a.store, Policy: hookPolicy, Retry: opts.WebhookRetry, Clock: opts.Clock, Logger: a.log,
+	}))
 	sender := outbound.New(outbound.Options{
 		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock, FastLane: a.lane,
-		Directory: dir,
+		Directory: dir, Events: events, Metrics: stats,
 	})
 	var mailer *alertsend.Mailer
 	if a.cfg.SMTPURL != "" {
@@ -147,27 +158,36 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Store: a.store, Queue: queue, Sender: sender, Mailer: mailer, Directory: dir, Logger: a.log, Clock: opts.Clock,
 		Client: &http.Client{Timeout: 10 * time.Second, Transport: opts.Transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		Events: events,
 	})
 	sender.SetUndeliverable(teamService.Undeliverable)
 	followups := followup.New(followup.Options{Store: a.store, Queue: queue, Sender: sender, Directory: dir, Logger: a.log})
-	// Bookings: the process's one booking service, shared by everything that books (texts and the
-	// booking page). Its OnChange queues, in each booking's own transaction, the confirmation,
-	// reminders and cancellation notice that every booking gets, and stops the lead's follow-ups.
+	// Bookings: the process's one booking service, shared by everything that books (texts, the
+	// booking page and the REST API). Its OnChange queues, in each booking's own transaction, the
+	// confirmation, reminders and cancellation notice that every booking gets, stops the lead's
+	// follow-ups, and records the booking event for outbound webhooks.
 	bot := bookbot.New(bookbot.Options{
 		Store: a.store, Queue: queue, Sender: sender, Team: teamService, FollowUps: followups, Directory: dir,
 		Logger: a.log, Clock: opts.Clock,
 	})
-	a.bookings = booking.New(a.store, booking.Options{OnChange: bot.OnChange})
+	a.bookings = booking.New(a.store, booking.Options{
+		OnChange: func(ctx context.Context, tx *store.Tx, b store.Booking, change booking.Change) error {
+			if err := bot.OnChange(ctx, tx, b, change); err != nil {
+				return err
+			}
+			return events.BookingChanged(ctx, tx, b, string(change))
+		},
+	})
 	bot.SetBooking(a.bookings)
 	sender.SetSendCheck(store.PurposeReminder, bot.CheckReminder)
 	engine := conversation.New(conversation.Options{
 		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups, Bot: bot,
-		Logger: a.log, Clock: opts.Clock,
+		Logger: a.log, Clock: opts.Clock, Events: events, Metrics: stats,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
 		ResultWait: opts.ResultWait, Directory: dir, Conversation: engine, Team: teamService,
-		FollowUps: followups,
+		FollowUps: followups, Events: events,
 	})
 	outbound.Register(workers, sender)
 	callflow.Register(workers, processor)
@@ -182,16 +202,35 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
-		Processor: processor, FastLane: a.lane, Directory: dir,
+		Processor: processor, FastLane: a.lane, Directory: dir, Metrics: stats,
+	})
+	restAPI := api.New(api.Options{
+		Store: a.store, Texts: sender, Bookings: a.bookings, Logger: a.log, Clock: opts.Clock, HookPolicy: hookPolicy,
 	})
 	handler := server.Routes(server.Handlers{
-		Webhooks: hooks, Ready: a.checkReady, Feed: booking.NewFeedHandler(a.store, a.log),
+		Webhooks: hooks, API: restAPI.Handler(), Metrics: a.metricsHandler(stats), Ready: a.checkReady,
+		Feed:    booking.NewFeedHandler(a.store, a.log),
 		Booking: server.BookingHandlers{Page: pages.Page(), Submit: pages.Submit(), Assets: pages.Assets()},
 	}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
 	if opts.listener != nil {
 		a.server.Adopt(opts.listener)
 	}
+	return nil
+}
+
+// metricsHandler returns the /metrics handler: behind --metrics-token when one is set, open when
+// the server listens on a loopback address only, and absent otherwise, since metrics reveal
+// traffic volumes.
+func (a *App) metricsHandler(stats *metrics.Metrics) http.Handler {
+	if a.cfg.MetricsToken != "" {
+		return stats.Handler(a.cfg.MetricsToken)
+	}
+	if metrics.Loopback(a.cfg.Addr) {
+		return stats.Handler("")
+	}
+	a.log.Warn("GET /metrics is off: set --metrics-token to serve it on a non-loopback address",
+		slog.String("addr", a.cfg.Addr))
 	return nil
 }
 

@@ -119,7 +119,8 @@ func newClusterWith(t testing.TB, d store.Dialect, instances int, opts harnessOp
 
 	ctx := context.Background()
 	fake := twiliotest.New(t, fakeOpts...)
-	cfg := config.Config{Addr: "127.0.0.1:0", DB: storetest.Target(t, d), PublicURL: publicURL}
+	// Outbound webhook tests deliver to receivers on 127.0.0.1.
+	cfg := config.Config{Addr: "127.0.0.1:0", DB: storetest.Target(t, d), PublicURL: publicURL, WebhooksAllowPrivate: true}
 	if opts.smtpURL != "" {
 		cfg.SMTPURL, cfg.SMTPFrom = opts.smtpURL, "Textback <alerts@example.com>"
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/textback/textback/internal/conversation"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
+	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
@@ -46,6 +47,7 @@ type Processor struct {
 	conv      *conversation.Engine
 	team      *team.Service
 	followups *followup.Service
+	events    *hooks.Emitter
 }
 
 // Options configures New.
@@ -67,6 +69,8 @@ type Options struct {
 	Team *team.Service
 	// FollowUps starts follow-ups after a text back; nil sends none.
 	FollowUps *followup.Service
+	// Events records call.missed for outbound webhooks; nil records nothing.
+	Events *hooks.Emitter
 }
 
 // New returns a Processor.
@@ -83,7 +87,7 @@ func New(opts Options) *Processor {
 	return &Processor{
 		store: opts.Store, queue: opts.Queue, sender: opts.Sender, webhooks: opts.Webhooks,
 		log: opts.Logger, clock: opts.Clock, wait: opts.ResultWait, dir: opts.Directory,
-		conv: opts.Conversation, team: opts.Team, followups: opts.FollowUps,
+		conv: opts.Conversation, team: opts.Team, followups: opts.FollowUps, events: opts.Events,
 	}
 }
 

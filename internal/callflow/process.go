@@ -313,6 +313,9 @@ func (p *Processor) evaluate(
 	if err := p.alertMissed(ctx, tx, call.ID, number, business, v); err != nil {
 		return "", err
 	}
+	if err := p.events.CallMissed(ctx, tx, call.ID); err != nil {
+		return "", err
+	}
 	return record, nil
 }
 

@@ -44,6 +44,9 @@ var commands = map[string]command{
 		"list a business's calendars with their feed URLs, or give one a new feed URL", runCalendars,
 	},
 	"version": {"print textback's version and the source revision it was built from", runVersion},
+	"apikey":  {"create, list or revoke REST API keys (apikey create --business slug)", runAPIKey},
+	"webhooks": {"add, list or remove a business's outbound webhooks (webhooks add --business slug ...)",
+		runWebhooks},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -257,9 +258,9 @@ func TestForgetCommand(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
 			}
-			for _, want := range []string{"+12025550143", "contacts            1", "calls               1", "messages            1"} {
-				if !strings.Contains(stdout, want) {
-					t.Errorf("output does not contain %q:\n%s", want, stdout)
+			for _, want := range []string{`\+12025550143`, `contacts +1\n`, `calls +1\n`, `messages +1\n`, `outbound webhook events +0\n`} {
+				if !regexp.MustCompile(want).MatchString(stdout) {
+					t.Errorf("output does not match %q:\n%s", want, stdout)
 				}
 			}
 			code, _, stderr = run(t, "forget", "--db", db, "--business", "acme", "--number", "+12025550143")

@@ -63,6 +63,7 @@ func runForget(ctx context.Context, args []string, streams IO) error {
 		{"provider exchanges", res.ProviderExchanges},
 		{"sandbox messages", res.SandboxMessages},
 		{"bookings", res.Bookings},
+		{"outbound webhook events", res.HookEvents},
 	} {
 		fmt.Fprintf(tw, "  %s\t%d\n", row.kind, row.n)
 	}

@@ -11,7 +11,7 @@ import (
 func runServe(ctx context.Context, args []string, streams IO) error {
 	var cfg config.Config
 	fs := newFlags("serve", "[flags]", streams)
-	if err := cfg.Register(fs, streams.Env, "addr", "db", "public-url", "log", "retention", "smtp"); err != nil {
+	if err := cfg.Register(fs, streams.Env, "addr", "db", "public-url", "log", "retention", "smtp", "webhooks", "metrics"); err != nil {
 		return err
 	}
 	if err := parse(fs, args); err != nil {

@@ -43,6 +43,11 @@ type Config struct {
 	// smtp://user:pass@mail.example.com:587; empty sends no email.
 	SMTPURL  string
 	SMTPFrom string // the From address of textback's email
+	// WebhooksAllowPrivate lets businesses register webhook URLs on loopback and private
+	// addresses, for receivers on the same machine or network.
+	WebhooksAllowPrivate bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 
 	// retentionText is --retention as given; Finish parses it into Retention. It is empty when
 	// the setting is not registered.
@@ -94,6 +99,22 @@ func (c *Config) Register(fs *flag.FlagSet, env Env, which ...string) error {
 					"empty sends no email (env TEXTBACK_SMTP_URL or TEXTBACK_SMTP_URL_FILE)")
 			fs.StringVar(&c.SMTPFrom, "smtp-from", lookup(env, "TEXTBACK_SMTP_FROM", ""),
 				"From address of textback's email, such as textback@example.com (env TEXTBACK_SMTP_FROM)")
+		case "webhooks":
+			allow, err := strconv.ParseBool(lookup(env, "TEXTBACK_WEBHOOKS_ALLOW_PRIVATE", "false"))
+			if err != nil {
+				return errors.New("invalid TEXTBACK_WEBHOOKS_ALLOW_PRIVATE: use true or false")
+			}
+			fs.BoolVar(&c.WebhooksAllowPrivate, "webhooks-allow-private", allow,
+				"let businesses register webhook URLs on loopback and private addresses, such as http://127.0.0.1:9000 "+
+					"(env TEXTBACK_WEBHOOKS_ALLOW_PRIVATE)")
+		case "metrics":
+			token, err := lookupSecret(env, "TEXTBACK_METRICS_TOKEN", "")
+			if err != nil {
+				return err
+			}
+			fs.StringVar(&c.MetricsToken, "metrics-token", token,
+				"bearer token that GET /metrics requires; without one /metrics is served only when --addr is a "+
+					"loopback address (env TEXTBACK_METRICS_TOKEN or TEXTBACK_METRICS_TOKEN_FILE)")
 		case "log":
 			fs.StringVar(&c.LogLevel, "log-level", lookup(env, "TEXTBACK_LOG_LEVEL", "info"),
 				"log level: debug, info, warn or error (env TEXTBACK_LOG_LEVEL)")
@@ -204,6 +225,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel),
 		slog.Duration("retention", c.Retention),
 		slog.Bool("smtp", c.SMTPURL != ""),
+		slog.Bool("webhooks_allow_private", c.WebhooksAllowPrivate),
+		slog.Bool("metrics_token", c.MetricsToken != ""),
 	)
 }
 

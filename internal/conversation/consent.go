@@ -20,6 +20,9 @@ func (e *Engine) optOut(ctx context.Context, tx *store.Tx, in inbound, r reply.R
 	if err := tx.OptOutContact(ctx, in.business.ID, in.contact.ID, "keyword "+r.Matched, in.msg.CreatedAt); err != nil {
 		return "", err
 	}
+	if err := e.events.ContactOptedOut(ctx, tx, in.business.ID, in.contact.ID); err != nil {
+		return "", err
+	}
 	if _, err := e.team.Raise(ctx, tx, team.Event{
 		BusinessID: in.business.ID, ContactID: in.contact.ID, Kind: team.KindOptedOut, Priority: team.Normal,
 		Summary: in.who + " opted out of texts", Detail: quote(in.msg.Body), At: in.msg.CreatedAt,

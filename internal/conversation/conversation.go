@@ -15,6 +15,8 @@ import (
 	"github.com/textback/textback/internal/bookbot"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
+	"github.com/textback/textback/internal/hooks"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
@@ -34,6 +36,8 @@ type Engine struct {
 	adapters  Adapters
 	followups *followup.Service
 	bot       *bookbot.Bot
+	events    *hooks.Emitter
+	metrics   *metrics.Metrics
 	log       *slog.Logger
 	clock     func() time.Time
 }
@@ -47,9 +51,14 @@ type Options struct {
 	// FollowUps stops a lead's follow-ups when they reply or a person answers them; nil skips it.
 	FollowUps *followup.Service
 	// Bot books appointments by text, when the business turned it on; nil leaves booking to people.
-	Bot    *bookbot.Bot
-	Logger *slog.Logger
-	Clock  func() time.Time
+	Bot *bookbot.Bot
+	// Events records message.received, message.status and contact.opted_out for outbound
+	// webhooks; nil records nothing.
+	Events *hooks.Emitter
+	// Metrics counts texts received and delivery reports; nil counts nothing.
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+	Clock   func() time.Time
 }
 
 // New returns an Engine.
@@ -65,7 +74,8 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		followups: opts.FollowUps, bot: opts.Bot, log: opts.Logger, clock: opts.Clock,
+		followups: opts.FollowUps, bot: opts.Bot, events: opts.Events, metrics: opts.Metrics, log: opts.Logger,
+		clock: opts.Clock,
 	}
 }
 

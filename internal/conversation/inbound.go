@@ -69,6 +69,10 @@ func (e *Engine) Inbound(ctx context.Context, tx *store.Tx, w store.Webhook, ev 
 	if err := tx.NoteInbound(ctx, conv.ID, msg.CreatedAt); err != nil {
 		return "", err
 	}
+	if err := e.events.MessageReceived(ctx, tx, msg); err != nil {
+		return "", err
+	}
+	tx.AfterCommit(func() { e.metrics.TextStatus(store.StatusReceived) })
 	in := inbound{business: business, number: number, contact: contact, conv: conv, msg: msg,
 		who: phone.Format(contact.E164, business.Region)}
 	e.log.Info("text received", slog.Int64("business_id", int64(business.ID)), slog.Int64("contact_id", int64(contact.ID)),

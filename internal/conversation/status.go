@@ -68,6 +68,10 @@ func (e *Engine) Status(ctx context.Context, tx *store.Tx, w store.Webhook, ev p
 	if err := tx.SetMessageStatus(ctx, msg.ID, next.status, ev.Status, ev.ErrorCode, info.Meaning); err != nil {
 		return "", err
 	}
+	if err := e.events.MessageStatusChanged(ctx, tx, msg.ID); err != nil {
+		return "", err
+	}
+	tx.AfterCommit(func() { e.metrics.TextStatus(next.status) })
 	result := fmt.Sprintf("text %d %s", msg.ID, next.status)
 	if ev.ErrorCode == "" || next.status == store.StatusDelivered || next.status == store.StatusSent {
 		return result, nil
@@ -111,7 +115,7 @@ func (e *Engine) deliveryError(
 	}
 	switch info.Recipient {
 	case provider.RecipientOptedOut:
-		return "; recipient opted out at the provider", tx.OptOutContact(ctx, msg.BusinessID, msg.ContactID, "provider error "+code, now)
+		return "; recipient opted out at the provider", e.events.OptOut(ctx, tx, msg.BusinessID, msg.ContactID, "provider error "+code, now)
 	case provider.RecipientCannotText, provider.RecipientInvalid:
 		reason := info.Meaning + " (error " + code + ")"
 		if err := tx.SetContactSMSBlocked(ctx, msg.BusinessID, msg.ContactID, reason, now); err != nil {

@@ -126,6 +126,7 @@ func installation(t *testing.T) string {
 	}
 	fillConversation(t, s, b.ID, c.ID, msg.ID)
 	fillBookings(t, s, b.ID, c.ID)
+	fillAPI(t, s, b.ID)
 	insertJobs(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -656,5 +657,43 @@ func TestTablesMatchMigrations(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s migrations create tables %v, dbcopy.Tables lists %v", d, got, want)
 		}
+	}
+}
+
+// fillAPI adds a revoked and a live API key, an agency key, and a webhook endpoint with an event,
+// a delivered delivery and its attempt.
+func fillAPI(t *testing.T, s *store.Store, b store.BusinessID) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.InsertAPIKey(ctx, store.NewAPIKey{BusinessID: b, Name: "crm", Prefix: "tbk_aaaa2222", SecretHash: "h1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeAPIKey(ctx, "tbk_aaaa2222"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.InsertAPIKey(ctx, store.NewAPIKey{AgencyID: 3, Prefix: "tbk_bbbb2222", SecretHash: "h2"}); err != nil {
+		t.Fatal(err)
+	}
+	endpoint, err := s.InsertHookEndpoint(ctx, store.HookEndpoint{
+		BusinessID: b, URL: "https://crm.example.com/hooks", Events: []string{"call.missed"}, Secret: "whsec_test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	event, err := s.InsertHookEvent(ctx, store.HookEvent{
+		BusinessID: b, PublicID: "evt_1", Type: "call.missed", Body: `{"id":"evt_1"}`, CreatedAt: time.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delivery, err := s.InsertHookDelivery(ctx, event.ID, endpoint.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.RecordHookAttempt(ctx, store.HookAttempt{
+		DeliveryID: delivery.ID, Attempt: 1, StatusCode: 204, Duration: 12 * time.Millisecond,
+	}, store.HookDelivered)
+	if err != nil {
+		t.Fatal(err)
 	}
 }

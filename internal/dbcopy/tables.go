@@ -32,6 +32,11 @@ var Tables = []string{
 	"sequences",
 	"calendars",
 	"bookings",
+	"api_keys",
+	"hook_endpoints",
+	"hook_events",
+	"hook_deliveries",
+	"hook_attempts",
 }
 
 // skipped reports whether a SQLite table is deliberately not copied row by row. Those are

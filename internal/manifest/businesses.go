@@ -67,16 +67,7 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 				"and dashes, starting with a letter or digit, such as acme-plumbing", quote(slug))
 		}
 	}
-	if name, ok := c.required(m, "name", "the name callers know, such as Acme Plumbing"); ok {
-		b.Name = strings.TrimSpace(name)
-	}
-	b.TimeZone = c.timeZone(m)
-	b.Region = c.region(m)
-	if rep, ok := c.string(m, "rep_name"); ok {
-		b.RepName = strings.TrimSpace(rep)
-	}
-	b.BookingURL = c.bookingURL(m)
-	b.Hours = c.hours(m)
+	c.profile(m, &b)
 	b.Calendars = c.calendars(m, &b)
 
 	numberNodes, ok := c.sequence(m, "numbers")
@@ -90,22 +81,42 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 		}
 	}
 
+	c.behaviour(m, &b, numbers)
+	return b
+}
+
+// profile validates the business's name, time zone, region, rep, booking URL and hours into b.
+func (c *checker) profile(m *mapping, b *Business) {
+	if name, ok := c.required(m, "name", "the name callers know, such as Acme Plumbing"); ok {
+		b.Name = strings.TrimSpace(name)
+	}
+	b.TimeZone = c.timeZone(m)
+	b.Region = c.region(m)
+	if rep, ok := c.string(m, "rep_name"); ok {
+		b.RepName = strings.TrimSpace(rep)
+	}
+	b.BookingURL = c.bookingURL(m)
+	b.Hours = c.hours(m)
+}
+
+// behaviour validates the business's text-back, conversation, team, alert, quiet-hours and follow-up
+// sections into b, whose profile must be set, and reports how its templates will be billed.
+func (c *checker) behaviour(m *mapping, b *Business, numbers *numberIndex) {
 	b.Settings = store.DefaultSettings()
-	conversation := c.conversation(m, &b)
+	conversation := c.conversation(m, b)
 	b.Settings.Team = c.team(m, b.Region, numbers)
 	b.Settings.Alerts = c.alerts(m, b.Settings.Team, b.Settings.Alerts)
 
 	b.Settings.QuietHours = c.quietHours(m)
 
-	b.TextBack = c.textBack(m, &b)
+	b.TextBack = c.textBack(m, b)
 	var followUps []smsTemplate
 	b.Settings.FollowUps, followUps = c.followUps(m, b.Settings.FollowUps, b.TextBack.Enabled)
-	bookingTemplates := c.booking(m, &b)
+	bookingTemplates := c.booking(m, b)
 	for _, t := range slices.Concat(conversation.templates, followUps, bookingTemplates) {
-		b.Templates = append(b.Templates, c.report(t, &b))
+		b.Templates = append(b.Templates, c.report(t, b))
 	}
-	c.checkQuestionAsked(&b, conversation)
-	return b
+	c.checkQuestionAsked(b, conversation)
 }
 
 // timeZone returns the validated time_zone.

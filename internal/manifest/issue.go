@@ -65,8 +65,10 @@ func sortIssues(issues []Issue) {
 type checker struct {
 	file      string
 	lookupEnv func(string) (string, bool)
-	errors    Errors
-	warnings  []Issue
+	// literal takes every value as written, without expanding ${NAME}.
+	literal  bool
+	errors   Errors
+	warnings []Issue
 }
 
 func (c *checker) issue(n *yaml.Node, path, format string, args []any) Issue {

@@ -138,6 +138,9 @@ func (c *checker) scalar(n *yaml.Node, path string) (string, bool) {
 		c.errorf(n, path, "expected a single value, found %s", describe(n))
 		return "", false
 	}
+	if c.literal {
+		return n.Value, true
+	}
 	expanded, err := expand(n.Value, c.lookupEnv)
 	if err != nil {
 		c.errorf(n, path, "%v", err)

@@ -139,7 +139,7 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 		}
 		if found != "" {
 			log.Info("text found already accepted by provider", slog.String("message_sid", found))
-			return s.store.MarkMessageSent(ctx, msg.ID, found, "found")
+			return s.markSent(ctx, msg, found, "found")
 		}
 	}
 
@@ -148,7 +148,7 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 	res, err := adapter.Send(sendCtx, acct, req)
 	if err == nil {
 		log.Info("text sent", slog.String("message_sid", res.MessageID), slog.String("provider", prov.Name))
-		return s.store.MarkMessageSent(ctx, msg.ID, res.MessageID, res.Status)
+		return s.markSent(ctx, msg, res.MessageID, res.Status)
 	}
 	return s.sendFailed(ctx, log, msg, err, lastAttempt)
 }
@@ -181,6 +181,7 @@ func (s *Sender) sendFailed(ctx context.Context, log *slog.Logger, msg store.Mes
 		if err := s.store.MarkMessageFinal(ctx, msg.ID, status, sendErr.Code, sendErr.Error(), ""); err != nil {
 			return err
 		}
+		s.metrics.TextStatus(status)
 		if err := s.applyRecipientState(ctx, msg, sendErr); err != nil {
 			return err
 		}
@@ -220,7 +221,7 @@ func (s *Sender) ApplyRecipientState(ctx context.Context, msg store.Message, sta
 	now := s.clock()
 	switch state {
 	case provider.RecipientOptedOut:
-		return s.store.OptOutContact(ctx, msg.BusinessID, msg.ContactID, "provider "+why, now)
+		return s.optOut(ctx, msg, "provider "+why, now)
 	case provider.RecipientCannotText:
 		return s.blockAndFallBack(ctx, msg, "cannot receive texts ("+why+")")
 	case provider.RecipientInvalid:
@@ -349,4 +350,34 @@ func (s *Sender) quietHours(
 	}
 	log.Info("text waits for quiet hours to end", slog.Time("until", d.Next), slog.String("state", d.State))
 	return max(d.Next.Sub(now), time.Second), false, nil
+}
+
+// optOut records that the provider rejected a text because its recipient opted out, with the
+// contact.opted_out event when they had not opted out before, in one transaction.
+func (s *Sender) optOut(ctx context.Context, msg store.Message, source string, at time.Time) error {
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		return s.events.OptOut(ctx, tx, msg.BusinessID, msg.ContactID, source, at)
+	})
+}
+
+// markSent records the provider's acceptance of msg, counts it, and for a text back observes the
+// time since its call was decided missed.
+func (s *Sender) markSent(ctx context.Context, msg store.Message, providerID, providerStatus string) error {
+	if err := s.store.MarkMessageSent(ctx, msg.ID, providerID, providerStatus); err != nil {
+		return err
+	}
+	s.metrics.TextStatus(store.StatusSent)
+	if msg.Purpose != store.PurposeTextBack || msg.CallID == 0 {
+		return nil
+	}
+	call, err := s.store.GetCall(ctx, msg.CallID)
+	if err != nil {
+		// The text is sent and recorded; only its timing is lost.
+		s.log.Warn("text-back latency not measured", slog.Int64("message_id", int64(msg.ID)), slog.String("error", err.Error()))
+		return nil
+	}
+	if !call.DecidedAt.IsZero() {
+		s.metrics.TextBackAccepted(s.clock().Sub(call.DecidedAt))
+	}
+	return nil
 }

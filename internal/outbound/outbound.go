@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/textback/textback/internal/directory"
+	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
 )
@@ -61,6 +63,8 @@ type Sender struct {
 	dir      *directory.Directory
 	// undeliverable runs when a recipient turns out unable to take texts.
 	undeliverable UndeliverableFunc
+	events        *hooks.Emitter
+	metrics       *metrics.Metrics
 	// sendChecks run just before texts of their purpose are sent.
 	sendChecks map[store.Purpose]SendCheckFunc
 }
@@ -100,6 +104,10 @@ type Options struct {
 	FastLane *jobs.FastLane
 	// Directory caches numbers and provider accounts; nil makes a private cache.
 	Directory *directory.Directory
+	// Events records contact.opted_out when a provider reports an opt-out; nil records nothing.
+	Events *hooks.Emitter
+	// Metrics counts texts by status and times text backs; nil records nothing.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Sender.
@@ -119,5 +127,6 @@ func New(opts Options) *Sender {
 	return &Sender{
 		store: opts.Store, queue: opts.Queue, adapters: opts.Adapters,
 		log: opts.Logger, clock: opts.Clock, limits: opts.Limits, lane: opts.FastLane, dir: opts.Directory,
+		events: opts.Events, metrics: opts.Metrics,
 	}
 }

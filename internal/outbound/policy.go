@@ -41,9 +41,12 @@ func (p policy) limited() bool { return p.gated() && !p.unlimited }
 // policies lists every purpose. A purpose missing here is rejected, so that a new feature must
 // decide how its texts are treated.
 var policies = map[store.Purpose]policy{
-	store.PurposeTextBack:      {automated: true, instant: true},
-	store.PurposeKeywordReply:  {automated: true, instant: true},
-	store.PurposeFollowUp:      {automated: true, quiet: true},
+	store.PurposeTextBack:     {automated: true, instant: true},
+	store.PurposeKeywordReply: {automated: true, instant: true},
+	store.PurposeFollowUp:     {automated: true, quiet: true},
+	// A system that texts through the API may text many contacts unattended, so its texts count
+	// and wait like follow-ups.
+	store.PurposeAPI:           {automated: true, quiet: true},
 	store.PurposeOptOutConfirm: {automated: true, compliance: true, exemptOptOut: true},
 	store.PurposeOptInConfirm:  {automated: true, compliance: true},
 	store.PurposeHelp:          {automated: true, compliance: true, exemptOptOut: true},

@@ -106,6 +106,7 @@ func (s *Sender) Queue(ctx context.Context, tx *store.Tx, req Request) (store.Me
 	if err != nil || !inserted {
 		return msg, err
 	}
+	tx.AfterCommit(func() { s.metrics.TextStatus(status) })
 	attrs := []any{
 		slog.Int64("business_id", int64(req.BusinessID)), slog.Int64("contact_id", int64(contact.ID)),
 		slog.Int64("message_id", int64(msg.ID)), slog.String("purpose", string(req.Purpose)),

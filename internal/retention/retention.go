@@ -49,7 +49,8 @@ func (w *worker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 	}
 	if res != (store.PruneResult{}) {
 		w.log.Info("old raw data pruned", slog.Time("before", cutoff), slog.Int64("webhooks", res.Webhooks),
-			slog.Int64("delivery_log", res.Exchanges), slog.Int64("sandbox_texts", res.Sandbox))
+			slog.Int64("delivery_log", res.Exchanges), slog.Int64("sandbox_texts", res.Sandbox),
+			slog.Int64("webhook_events", res.HookEvents))
 	}
 	return nil
 }

@@ -16,6 +16,10 @@ import (
 // Handlers are the parts the routes dispatch to.
 type Handlers struct {
 	Webhooks http.Handler
+	// API serves /api/v1/; nil leaves the API out.
+	API http.Handler
+	// Metrics serves /metrics in Prometheus's format, checking its own token; nil leaves it out.
+	Metrics http.Handler
 	// Ready reports whether the process can take traffic; /healthz answers 503 until it does.
 	Ready func(ctx context.Context) error
 	// Feed serves each calendar's iCalendar feed at /calendars/<feed token>.ics. A nil Feed
@@ -49,6 +53,14 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 	// PBX call reports: the token names a business number, and that number's webhook secret
 	// authenticates the report, by an X-Textback-Signature HMAC or an Authorization bearer token.
 	mux.Handle("POST /webhooks/pbx/{route}", withPathValue("provider", "pbx", h.Webhooks))
+	// REST API: an API key per request, checked by the API itself; its OpenAPI document is public.
+	if h.API != nil {
+		mux.Handle("/api/v1/", h.API)
+	}
+	// Metrics: a bearer token when --metrics-token is set, else only on a loopback address.
+	if h.Metrics != nil {
+		mux.Handle("GET /metrics", h.Metrics)
+	}
 	// Health: public, reveals nothing.
 	mux.HandleFunc("GET /healthz", health(h.Ready))
 	mux.HandleFunc("GET /{$}", index)

@@ -44,7 +44,7 @@ func (o ops) EnsureConversation(ctx context.Context, business BusinessID, contac
 	if err != nil {
 		return Conversation{}, fmt.Errorf("ensure conversation with contact %d: %w", contact, err)
 	}
-	return conversationFromRow(row)
+	return conversationFromRow(row), nil
 }
 
 // GetConversation returns the business's conversation with id, or an error wrapping ErrNotFound.
@@ -53,7 +53,7 @@ func (o ops) GetConversation(ctx context.Context, business BusinessID, id Conver
 	if err != nil {
 		return Conversation{}, notFound(err, "get conversation %d", id)
 	}
-	return conversationFromRow(row)
+	return conversationFromRow(row), nil
 }
 
 // NoteInbound records an inbound text at t: unread, newest activity.
@@ -178,7 +178,10 @@ func (tx *Tx) LockContact(ctx context.Context, id ContactID) error {
 	return nil
 }
 
-func conversationFromRow(row dbsqlc.Conversation) (Conversation, error) {
+// conversationFromRow returns the conversation of a row. A booking bot state that does not read,
+// which textback never writes, is left empty, so that the bot starts over in that conversation
+// instead of the conversation becoming unreadable.
+func conversationFromRow(row dbsqlc.Conversation) Conversation {
 	c := Conversation{
 		ID:                    ConversationID(row.ID),
 		BusinessID:            BusinessID(row.BusinessID),
@@ -193,9 +196,9 @@ func conversationFromRow(row dbsqlc.Conversation) (Conversation, error) {
 		UpdatedAt:             row.UpdatedAt.UTC(),
 	}
 	if err := json.Unmarshal([]byte(row.BookingBot), &c.Bot); err != nil {
-		return Conversation{}, fmt.Errorf("read booking bot state of conversation %d: %w", row.ID, err)
+		c.Bot = BookingBot{}
 	}
-	return c, nil
+	return c
 }
 
 // LatestNumberOfContact returns the business number of the newest text to or from a contact, or

@@ -80,9 +80,7 @@ func (o ops) ListConversationsPage(
 	}
 	out := make([]Conversation, len(rows))
 	for i, row := range rows {
-		if out[i], err = conversationFromRow(row); err != nil {
-			return nil, err
-		}
+		out[i] = conversationFromRow(row)
 	}
 	return out, nil
 }

@@ -20,11 +20,13 @@ type ForgetResult struct {
 	ProviderExchanges int64
 	SandboxMessages   int64
 	Bookings          int64
+	HookEvents        int64
 }
 
 // Total returns the number of rows deleted.
 func (r ForgetResult) Total() int64 {
-	return r.Contacts + r.Calls + r.Messages + r.Webhooks + r.ProviderExchanges + r.SandboxMessages + r.Bookings
+	return r.Contacts + r.Calls + r.Messages + r.Webhooks + r.ProviderExchanges + r.SandboxMessages + r.Bookings +
+		r.HookEvents
 }
 
 // forgetPageSize is how many calls ForgetContact reads at once while looking for a caller id.
@@ -45,6 +47,7 @@ const idChunk = 500
 //     "status:<CallSid>:busy".
 //   - the sandbox provider's texts between the number and one of the business's numbers.
 //   - the contact's bookings and holds, with the names, emails and notes given with them.
+//   - the outbound webhook events about the contact, with their deliveries and attempt logs.
 //
 // It returns an error wrapping ErrNotFound, and deletes nothing, when the business stores
 // nothing about the number. Jobs already queued for the deleted rows find them gone and end.
@@ -116,6 +119,9 @@ func (tx *Tx) forget(ctx context.Context, b Business, e164 string) (ForgetResult
 		})
 		if err != nil {
 			return res, fmt.Errorf("delete bookings of contact %d: %w", contactID.Int64, err)
+		}
+		if res.HookEvents, err = tx.deleteByIDs(ctx, "hook_events", "contact_id", []int64{contactID.Int64}); err != nil {
+			return res, err
 		}
 		if res.Contacts, err = tx.deleteByIDs(ctx, "contacts", "id", []int64{contactID.Int64}); err != nil {
 			return res, err

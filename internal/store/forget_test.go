@@ -244,11 +244,24 @@ func TestForgetContact(t *testing.T) {
 		f.booking(t, f.acme, y.ID, 13, false)
 		f.booking(t, f.other, xOther.ID, 9, false)
 
+		// Outbound webhook events about the forgotten caller, and one about the neighbour.
+		for i, contact := range []store.ContactID{x.ID, x.ID, y.ID} {
+			if _, err := s.InsertHookEvent(ctx, store.HookEvent{
+				BusinessID: f.acme.ID, ContactID: contact, PublicID: fmt.Sprintf("evt_%d", i), Type: "message.received",
+				Body: "{}", CreatedAt: time.Now(),
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		res, err := s.ForgetContact(ctx, f.acme, forgotten)
 		if err != nil {
 			t.Fatalf("forget: %v", err)
 		}
-		want := store.ForgetResult{Contacts: 1, Calls: 2, Messages: 3, Webhooks: 8, ProviderExchanges: 1, SandboxMessages: 1, Bookings: 2}
+		want := store.ForgetResult{
+			Contacts: 1, Calls: 2, Messages: 3, Webhooks: 8, ProviderExchanges: 1, SandboxMessages: 1, Bookings: 2,
+			HookEvents: 2,
+		}
 		if res != want {
 			t.Errorf("deleted %+v, want %+v", res, want)
 		}
@@ -281,6 +294,9 @@ func TestForgetContact(t *testing.T) {
 		slices.Sort(wantBookings)
 		if got := column(t, s, "SELECT CAST(contact_id AS TEXT) FROM bookings"); !slices.Equal(got, wantBookings) {
 			t.Errorf("bookings left (by contact): %v, want %v", got, wantBookings)
+		}
+		if got := column(t, s, "SELECT public_id FROM hook_events"); !slices.Equal(got, []string{"evt_2"}) {
+			t.Errorf("webhook events left: %v, want the neighbour's", got)
 		}
 		var exchanges int
 		if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM provider_exchanges").Scan(&exchanges); err != nil {

@@ -46,6 +46,7 @@ const (
 	PurposeTeamAlert     Purpose = "team_alert"           // an alert texted to a team member
 	PurposeStaffNotice   Purpose = "staff_notice"         // an automatic answer to a team member
 	PurposeFollowUp      Purpose = "follow_up"            // a follow-up after a text back without reply
+	PurposeAPI           Purpose = "api"                  // a text another system sent through the REST API
 	PurposeBookingReply  Purpose = "booking_reply"        // the booking bot's answer: slots offered, a question
 	PurposeBookingNotice Purpose = "booking_notice"       // a booking's confirmation, or its cancellation
 	PurposeReminder      Purpose = "booking_reminder"     // a reminder of a booking, some time before it

@@ -14,13 +14,14 @@ const PruneBatch = 1000
 
 // PruneResult counts the rows a prune deleted.
 type PruneResult struct {
-	Webhooks  int64
-	Exchanges int64
-	Sandbox   int64
+	Webhooks   int64
+	Exchanges  int64
+	Sandbox    int64
+	HookEvents int64
 }
 
-// PruneBefore deletes raw webhooks that were applied, delivery log entries and sandbox texts older
-// than cutoff, in batches of PruneBatch until none are left or ctx ends. Calls, messages and
+// PruneBefore deletes raw webhooks that were applied, delivery log entries, sandbox texts and
+// outbound webhook events no longer being delivered, with their attempt logs, older than cutoff, in batches of PruneBatch until none are left or ctx ends. Calls, messages and
 // contacts are never pruned.
 func (s *Store) PruneBefore(ctx context.Context, cutoff time.Time) (PruneResult, error) {
 	var res PruneResult
@@ -37,6 +38,9 @@ func (s *Store) PruneBefore(ctx context.Context, cutoff time.Time) (PruneResult,
 		}},
 		{"sandbox texts", &res.Sandbox, func() (int64, error) {
 			return s.q.DeleteSandboxMessagesBefore(ctx, dbsqlc.DeleteSandboxMessagesBeforeParams{Cutoff: ts(cutoff), BatchSize: PruneBatch})
+		}},
+		{"outbound webhook events", &res.HookEvents, func() (int64, error) {
+			return s.q.DeleteHookEventsBefore(ctx, dbsqlc.DeleteHookEventsBeforeParams{Cutoff: ts(cutoff), BatchSize: PruneBatch})
 		}},
 	}
 	for _, step := range steps {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -292,6 +293,69 @@ func TestPruneBefore(t *testing.T) {
 			}); err != nil || inserted {
 				t.Errorf("webhook %s was pruned (re-insert succeeded: %v, %v)", key, inserted, err)
 			}
+		}
+	})
+}
+
+// Outbound webhook events older than the cutoff are pruned with their deliveries once none of
+// those is pending.
+func TestPruneHookEvents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, b, _ := seed(t, s)
+		endpoint, err := s.InsertHookEndpoint(ctx, store.HookEndpoint{
+			BusinessID: b.ID, URL: "https://crm.example.com/hook", Events: []string{"call.missed"}, Secret: "s",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		recent := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		event := func(id string, at time.Time, state store.HookDeliveryState) {
+			e, err := s.InsertHookEvent(ctx, store.HookEvent{
+				BusinessID: b.ID, PublicID: id, Type: "call.missed", Body: "{}", CreatedAt: at,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := s.InsertHookDelivery(ctx, e.ID, endpoint.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if state != store.HookPending {
+				err := s.RecordHookAttempt(ctx, store.HookAttempt{DeliveryID: d.ID, Attempt: 1, StatusCode: 200}, state)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		event("evt_old_delivered", old, store.HookDelivered)
+		event("evt_old_failed", old, store.HookFailed)
+		event("evt_old_pending", old, store.HookPending)
+		event("evt_recent", recent, store.HookDelivered)
+
+		res, err := s.PruneBefore(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.HookEvents != 2 {
+			t.Errorf("pruned %d webhook events, want the 2 old ones no longer being delivered", res.HookEvents)
+		}
+		var left []string
+		rows, err := s.DB().QueryContext(ctx, "SELECT public_id FROM hook_events ORDER BY public_id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			left = append(left, id)
+		}
+		if want := []string{"evt_old_pending", "evt_recent"}; !slices.Equal(left, want) {
+			t.Errorf("events left %v, want %v", left, want)
 		}
 	})
 }

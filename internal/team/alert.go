@@ -78,7 +78,11 @@ func (s *Service) Task(ctx context.Context, tx *store.Tx, t store.NewTask) (stor
 	if t.DueAt.IsZero() {
 		t.DueAt = s.clock()
 	}
-	return tx.InsertTask(ctx, t)
+	task, created, err := tx.InsertTask(ctx, t)
+	if err != nil || !created {
+		return task, created, err
+	}
+	return task, created, s.events.TaskCreated(ctx, tx, task)
 }
 
 func (s *Service) insert(ctx context.Context, tx *store.Tx, args river.JobArgs, at time.Time) error {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/textback/textback/internal/alertsend"
 	"github.com/textback/textback/internal/directory"
+	"github.com/textback/textback/internal/hooks"
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/store"
@@ -55,6 +56,7 @@ type Service struct {
 	dir    *directory.Directory
 	log    *slog.Logger
 	clock  func() time.Time
+	events *hooks.Emitter
 }
 
 // Options configures New.
@@ -69,6 +71,8 @@ type Options struct {
 	Directory *directory.Directory
 	Logger    *slog.Logger
 	Clock     func() time.Time
+	// Events records task.created for outbound webhooks; nil records nothing.
+	Events *hooks.Emitter
 }
 
 // New returns a Service and registers nothing; call Register for its jobs.
@@ -87,7 +91,7 @@ func New(opts Options) *Service {
 	}
 	return &Service{
 		store: opts.Store, queue: opts.Queue, sender: opts.Sender, mailer: opts.Mailer, client: opts.Client,
-		dir: opts.Directory, log: opts.Logger, clock: opts.Clock,
+		dir: opts.Directory, log: opts.Logger, clock: opts.Clock, events: opts.Events,
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/jobs"
+	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
@@ -53,6 +54,7 @@ type Handler struct {
 	processor *callflow.Processor
 	lane      *jobs.FastLane
 	dir       *directory.Directory
+	metrics   *metrics.Metrics
 }
 
 // Options configures New.
@@ -72,6 +74,8 @@ type Options struct {
 	// Directory caches numbers and accounts. Nil makes a private cache, whose entries are only
 	// refreshed after directory.MaxAge.
 	Directory *directory.Directory
+	// Metrics counts stored webhooks; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // New returns a Handler.
@@ -85,7 +89,7 @@ func New(opts Options) *Handler {
 	h := &Handler{
 		store: opts.Store, queue: opts.Queue, registry: opts.Registry,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), log: opts.Logger, clock: opts.Clock,
-		processor: opts.Processor, lane: opts.FastLane, dir: opts.Directory,
+		processor: opts.Processor, lane: opts.FastLane, dir: opts.Directory, metrics: opts.Metrics,
 	}
 	if h.dir == nil {
 		h.dir = directory.New(opts.Clock)
@@ -151,6 +155,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not store webhook, retry later", http.StatusServiceUnavailable)
 		return
 	}
+	kind := string(ev.Type)
+	if parseErr != nil {
+		kind = "unreadable"
+	}
+	h.metrics.WebhookReceived(path, kind)
 	if parseErr != nil {
 		log.Warn("unreadable webhook kept", slog.String("error", parseErr.Error()))
 		http.Error(w, parseErr.Error(), http.StatusBadRequest)

@@ -69,6 +69,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteExchangesBeforeStmt, err = db.PrepareContext(ctx, deleteExchangesBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExchangesBefore: %w", err)
 	}
+	if q.deleteHookEndpointStmt, err = db.PrepareContext(ctx, deleteHookEndpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteHookEndpoint: %w", err)
+	}
+	if q.deleteHookEventsBeforeStmt, err = db.PrepareContext(ctx, deleteHookEventsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteHookEventsBefore: %w", err)
+	}
 	if q.deleteProcessedWebhooksBeforeStmt, err = db.PrepareContext(ctx, deleteProcessedWebhooksBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteProcessedWebhooksBefore: %w", err)
 	}
@@ -90,8 +96,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.findSandboxMessageStmt, err = db.PrepareContext(ctx, findSandboxMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query FindSandboxMessage: %w", err)
 	}
+	if q.finishHookAttemptStmt, err = db.PrepareContext(ctx, finishHookAttempt); err != nil {
+		return nil, fmt.Errorf("error preparing query FinishHookAttempt: %w", err)
+	}
 	if q.finishSequenceStmt, err = db.PrepareContext(ctx, finishSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishSequence: %w", err)
+	}
+	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
 	}
 	if q.getAlertStmt, err = db.PrepareContext(ctx, getAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAlert: %w", err)
@@ -107,6 +119,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getBusinessBySlugStmt, err = db.PrepareContext(ctx, getBusinessBySlug); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBusinessBySlug: %w", err)
+	}
+	if q.getBusinessCallStmt, err = db.PrepareContext(ctx, getBusinessCall); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBusinessCall: %w", err)
+	}
+	if q.getBusinessMessageStmt, err = db.PrepareContext(ctx, getBusinessMessage); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBusinessMessage: %w", err)
 	}
 	if q.getCalendarStmt, err = db.PrepareContext(ctx, getCalendar); err != nil {
 		return nil, fmt.Errorf("error preparing query GetCalendar: %w", err)
@@ -131,6 +149,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getConversationStmt, err = db.PrepareContext(ctx, getConversation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetConversation: %w", err)
+	}
+	if q.getHookDeliveryStmt, err = db.PrepareContext(ctx, getHookDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query GetHookDelivery: %w", err)
+	}
+	if q.getHookEndpointStmt, err = db.PrepareContext(ctx, getHookEndpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query GetHookEndpoint: %w", err)
 	}
 	if q.getMessageStmt, err = db.PrepareContext(ctx, getMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetMessage: %w", err)
@@ -159,11 +183,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getSequenceStmt, err = db.PrepareContext(ctx, getSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSequence: %w", err)
 	}
+	if q.getTaskStmt, err = db.PrepareContext(ctx, getTask); err != nil {
+		return nil, fmt.Errorf("error preparing query GetTask: %w", err)
+	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
 	}
 	if q.holdQueuedFollowUpsStmt, err = db.PrepareContext(ctx, holdQueuedFollowUps); err != nil {
 		return nil, fmt.Errorf("error preparing query HoldQueuedFollowUps: %w", err)
+	}
+	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
 	}
 	if q.insertAlertStmt, err = db.PrepareContext(ctx, insertAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAlert: %w", err)
@@ -176,6 +206,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
+	}
+	if q.insertHookAttemptStmt, err = db.PrepareContext(ctx, insertHookAttempt); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertHookAttempt: %w", err)
+	}
+	if q.insertHookDeliveryStmt, err = db.PrepareContext(ctx, insertHookDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertHookDelivery: %w", err)
+	}
+	if q.insertHookEndpointStmt, err = db.PrepareContext(ctx, insertHookEndpoint); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertHookEndpoint: %w", err)
+	}
+	if q.insertHookEventStmt, err = db.PrepareContext(ctx, insertHookEvent); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertHookEvent: %w", err)
 	}
 	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
@@ -201,6 +243,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.latestSMSAlertToStmt, err = db.PrepareContext(ctx, latestSMSAlertTo); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestSMSAlertTo: %w", err)
 	}
+	if q.listAPIKeysStmt, err = db.PrepareContext(ctx, listAPIKeys); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAPIKeys: %w", err)
+	}
 	if q.listAlertDeliveriesStmt, err = db.PrepareContext(ctx, listAlertDeliveries); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlertDeliveries: %w", err)
 	}
@@ -209,6 +254,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listAlertsPageStmt, err = db.PrepareContext(ctx, listAlertsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlertsPage: %w", err)
+	}
+	if q.listBookingsNewestStmt, err = db.PrepareContext(ctx, listBookingsNewest); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBookingsNewest: %w", err)
 	}
 	if q.listBookingsPageStmt, err = db.PrepareContext(ctx, listBookingsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBookingsPage: %w", err)
@@ -219,11 +267,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCalendarsStmt, err = db.PrepareContext(ctx, listCalendars); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCalendars: %w", err)
 	}
+	if q.listCallsNewestStmt, err = db.PrepareContext(ctx, listCallsNewest); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCallsNewest: %w", err)
+	}
 	if q.listCallsPageStmt, err = db.PrepareContext(ctx, listCallsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCallsPage: %w", err)
 	}
 	if q.listContactBookingsStmt, err = db.PrepareContext(ctx, listContactBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContactBookings: %w", err)
+	}
+	if q.listContactsNewestStmt, err = db.PrepareContext(ctx, listContactsNewest); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContactsNewest: %w", err)
 	}
 	if q.listContactsPageStmt, err = db.PrepareContext(ctx, listContactsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContactsPage: %w", err)
@@ -231,11 +285,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listConversationMessagesStmt, err = db.PrepareContext(ctx, listConversationMessages); err != nil {
 		return nil, fmt.Errorf("error preparing query ListConversationMessages: %w", err)
 	}
+	if q.listConversationsNewestStmt, err = db.PrepareContext(ctx, listConversationsNewest); err != nil {
+		return nil, fmt.Errorf("error preparing query ListConversationsNewest: %w", err)
+	}
 	if q.listConversationsPageStmt, err = db.PrepareContext(ctx, listConversationsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListConversationsPage: %w", err)
 	}
 	if q.listFeedBookingsStmt, err = db.PrepareContext(ctx, listFeedBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListFeedBookings: %w", err)
+	}
+	if q.listHookAttemptsStmt, err = db.PrepareContext(ctx, listHookAttempts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListHookAttempts: %w", err)
+	}
+	if q.listHookDeliveriesStmt, err = db.PrepareContext(ctx, listHookDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ListHookDeliveries: %w", err)
+	}
+	if q.listHookEndpointsStmt, err = db.PrepareContext(ctx, listHookEndpoints); err != nil {
+		return nil, fmt.Errorf("error preparing query ListHookEndpoints: %w", err)
 	}
 	if q.listLiveBookingsStmt, err = db.PrepareContext(ctx, listLiveBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLiveBookings: %w", err)
@@ -245,6 +311,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listMessagesByCallStmt, err = db.PrepareContext(ctx, listMessagesByCall); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessagesByCall: %w", err)
+	}
+	if q.listMessagesNewestStmt, err = db.PrepareContext(ctx, listMessagesNewest); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMessagesNewest: %w", err)
 	}
 	if q.listMessagesPageStmt, err = db.PrepareContext(ctx, listMessagesPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessagesPage: %w", err)
@@ -275,6 +344,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listTasksStmt, err = db.PrepareContext(ctx, listTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTasks: %w", err)
+	}
+	if q.listTasksNewestStmt, err = db.PrepareContext(ctx, listTasksNewest); err != nil {
+		return nil, fmt.Errorf("error preparing query ListTasksNewest: %w", err)
 	}
 	if q.listTasksPageStmt, err = db.PrepareContext(ctx, listTasksPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTasksPage: %w", err)
@@ -314,6 +386,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.resolveContactAlertsStmt, err = db.PrepareContext(ctx, resolveContactAlerts); err != nil {
 		return nil, fmt.Errorf("error preparing query ResolveContactAlerts: %w", err)
+	}
+	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
+		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
 	}
 	if q.setAlertDeliveryStatusStmt, err = db.PrepareContext(ctx, setAlertDeliveryStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAlertDeliveryStatus: %w", err)
@@ -383,6 +458,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.stopSequencesStmt, err = db.PrepareContext(ctx, stopSequences); err != nil {
 		return nil, fmt.Errorf("error preparing query StopSequences: %w", err)
+	}
+	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
+	}
+	if q.updateContactProfileStmt, err = db.PrepareContext(ctx, updateContactProfile); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateContactProfile: %w", err)
 	}
 	if q.upsertBusinessStmt, err = db.PrepareContext(ctx, upsertBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBusiness: %w", err)
@@ -479,6 +560,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteExchangesBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deleteHookEndpointStmt != nil {
+		if cerr := q.deleteHookEndpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteHookEndpointStmt: %w", cerr)
+		}
+	}
+	if q.deleteHookEventsBeforeStmt != nil {
+		if cerr := q.deleteHookEventsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteHookEventsBeforeStmt: %w", cerr)
+		}
+	}
 	if q.deleteProcessedWebhooksBeforeStmt != nil {
 		if cerr := q.deleteProcessedWebhooksBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteProcessedWebhooksBeforeStmt: %w", cerr)
@@ -514,9 +605,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing findSandboxMessageStmt: %w", cerr)
 		}
 	}
+	if q.finishHookAttemptStmt != nil {
+		if cerr := q.finishHookAttemptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishHookAttemptStmt: %w", cerr)
+		}
+	}
 	if q.finishSequenceStmt != nil {
 		if cerr := q.finishSequenceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing finishSequenceStmt: %w", cerr)
+		}
+	}
+	if q.getAPIKeyByHashStmt != nil {
+		if cerr := q.getAPIKeyByHashStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
 		}
 	}
 	if q.getAlertStmt != nil {
@@ -542,6 +643,16 @@ func (q *Queries) Close() error {
 	if q.getBusinessBySlugStmt != nil {
 		if cerr := q.getBusinessBySlugStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getBusinessBySlugStmt: %w", cerr)
+		}
+	}
+	if q.getBusinessCallStmt != nil {
+		if cerr := q.getBusinessCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBusinessCallStmt: %w", cerr)
+		}
+	}
+	if q.getBusinessMessageStmt != nil {
+		if cerr := q.getBusinessMessageStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBusinessMessageStmt: %w", cerr)
 		}
 	}
 	if q.getCalendarStmt != nil {
@@ -582,6 +693,16 @@ func (q *Queries) Close() error {
 	if q.getConversationStmt != nil {
 		if cerr := q.getConversationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getConversationStmt: %w", cerr)
+		}
+	}
+	if q.getHookDeliveryStmt != nil {
+		if cerr := q.getHookDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getHookDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.getHookEndpointStmt != nil {
+		if cerr := q.getHookEndpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getHookEndpointStmt: %w", cerr)
 		}
 	}
 	if q.getMessageStmt != nil {
@@ -629,6 +750,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getSequenceStmt: %w", cerr)
 		}
 	}
+	if q.getTaskStmt != nil {
+		if cerr := q.getTaskStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getTaskStmt: %w", cerr)
+		}
+	}
 	if q.getWebhookStmt != nil {
 		if cerr := q.getWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
@@ -637,6 +763,11 @@ func (q *Queries) Close() error {
 	if q.holdQueuedFollowUpsStmt != nil {
 		if cerr := q.holdQueuedFollowUpsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing holdQueuedFollowUpsStmt: %w", cerr)
+		}
+	}
+	if q.insertAPIKeyStmt != nil {
+		if cerr := q.insertAPIKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
 		}
 	}
 	if q.insertAlertStmt != nil {
@@ -657,6 +788,26 @@ func (q *Queries) Close() error {
 	if q.insertCallStmt != nil {
 		if cerr := q.insertCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
+		}
+	}
+	if q.insertHookAttemptStmt != nil {
+		if cerr := q.insertHookAttemptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertHookAttemptStmt: %w", cerr)
+		}
+	}
+	if q.insertHookDeliveryStmt != nil {
+		if cerr := q.insertHookDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertHookDeliveryStmt: %w", cerr)
+		}
+	}
+	if q.insertHookEndpointStmt != nil {
+		if cerr := q.insertHookEndpointStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertHookEndpointStmt: %w", cerr)
+		}
+	}
+	if q.insertHookEventStmt != nil {
+		if cerr := q.insertHookEventStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertHookEventStmt: %w", cerr)
 		}
 	}
 	if q.insertMessageStmt != nil {
@@ -699,6 +850,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing latestSMSAlertToStmt: %w", cerr)
 		}
 	}
+	if q.listAPIKeysStmt != nil {
+		if cerr := q.listAPIKeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAPIKeysStmt: %w", cerr)
+		}
+	}
 	if q.listAlertDeliveriesStmt != nil {
 		if cerr := q.listAlertDeliveriesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAlertDeliveriesStmt: %w", cerr)
@@ -712,6 +868,11 @@ func (q *Queries) Close() error {
 	if q.listAlertsPageStmt != nil {
 		if cerr := q.listAlertsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listAlertsPageStmt: %w", cerr)
+		}
+	}
+	if q.listBookingsNewestStmt != nil {
+		if cerr := q.listBookingsNewestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBookingsNewestStmt: %w", cerr)
 		}
 	}
 	if q.listBookingsPageStmt != nil {
@@ -729,6 +890,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCalendarsStmt: %w", cerr)
 		}
 	}
+	if q.listCallsNewestStmt != nil {
+		if cerr := q.listCallsNewestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCallsNewestStmt: %w", cerr)
+		}
+	}
 	if q.listCallsPageStmt != nil {
 		if cerr := q.listCallsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCallsPageStmt: %w", cerr)
@@ -737,6 +903,11 @@ func (q *Queries) Close() error {
 	if q.listContactBookingsStmt != nil {
 		if cerr := q.listContactBookingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContactBookingsStmt: %w", cerr)
+		}
+	}
+	if q.listContactsNewestStmt != nil {
+		if cerr := q.listContactsNewestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContactsNewestStmt: %w", cerr)
 		}
 	}
 	if q.listContactsPageStmt != nil {
@@ -749,6 +920,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listConversationMessagesStmt: %w", cerr)
 		}
 	}
+	if q.listConversationsNewestStmt != nil {
+		if cerr := q.listConversationsNewestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listConversationsNewestStmt: %w", cerr)
+		}
+	}
 	if q.listConversationsPageStmt != nil {
 		if cerr := q.listConversationsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listConversationsPageStmt: %w", cerr)
@@ -757,6 +933,21 @@ func (q *Queries) Close() error {
 	if q.listFeedBookingsStmt != nil {
 		if cerr := q.listFeedBookingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listFeedBookingsStmt: %w", cerr)
+		}
+	}
+	if q.listHookAttemptsStmt != nil {
+		if cerr := q.listHookAttemptsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listHookAttemptsStmt: %w", cerr)
+		}
+	}
+	if q.listHookDeliveriesStmt != nil {
+		if cerr := q.listHookDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listHookDeliveriesStmt: %w", cerr)
+		}
+	}
+	if q.listHookEndpointsStmt != nil {
+		if cerr := q.listHookEndpointsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listHookEndpointsStmt: %w", cerr)
 		}
 	}
 	if q.listLiveBookingsStmt != nil {
@@ -772,6 +963,11 @@ func (q *Queries) Close() error {
 	if q.listMessagesByCallStmt != nil {
 		if cerr := q.listMessagesByCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMessagesByCallStmt: %w", cerr)
+		}
+	}
+	if q.listMessagesNewestStmt != nil {
+		if cerr := q.listMessagesNewestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMessagesNewestStmt: %w", cerr)
 		}
 	}
 	if q.listMessagesPageStmt != nil {
@@ -822,6 +1018,11 @@ func (q *Queries) Close() error {
 	if q.listTasksStmt != nil {
 		if cerr := q.listTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listTasksStmt: %w", cerr)
+		}
+	}
+	if q.listTasksNewestStmt != nil {
+		if cerr := q.listTasksNewestStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listTasksNewestStmt: %w", cerr)
 		}
 	}
 	if q.listTasksPageStmt != nil {
@@ -887,6 +1088,11 @@ func (q *Queries) Close() error {
 	if q.resolveContactAlertsStmt != nil {
 		if cerr := q.resolveContactAlertsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing resolveContactAlertsStmt: %w", cerr)
+		}
+	}
+	if q.revokeAPIKeyStmt != nil {
+		if cerr := q.revokeAPIKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
 		}
 	}
 	if q.setAlertDeliveryStatusStmt != nil {
@@ -1004,6 +1210,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing stopSequencesStmt: %w", cerr)
 		}
 	}
+	if q.touchAPIKeyStmt != nil {
+		if cerr := q.touchAPIKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
+		}
+	}
+	if q.updateContactProfileStmt != nil {
+		if cerr := q.updateContactProfileStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateContactProfileStmt: %w", cerr)
+		}
+	}
 	if q.upsertBusinessStmt != nil {
 		if cerr := q.upsertBusinessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertBusinessStmt: %w", cerr)
@@ -1083,6 +1299,8 @@ type Queries struct {
 	decideCallStmt                    *sql.Stmt
 	deleteContactBookingsStmt         *sql.Stmt
 	deleteExchangesBeforeStmt         *sql.Stmt
+	deleteHookEndpointStmt            *sql.Stmt
+	deleteHookEventsBeforeStmt        *sql.Stmt
 	deleteProcessedWebhooksBeforeStmt *sql.Stmt
 	deleteSandboxMessagesBeforeStmt   *sql.Stmt
 	ensureConversationStmt            *sql.Stmt
@@ -1090,12 +1308,16 @@ type Queries struct {
 	expireHoldsStmt                   *sql.Stmt
 	findOpenAlertStmt                 *sql.Stmt
 	findSandboxMessageStmt            *sql.Stmt
+	finishHookAttemptStmt             *sql.Stmt
 	finishSequenceStmt                *sql.Stmt
+	getAPIKeyByHashStmt               *sql.Stmt
 	getAlertStmt                      *sql.Stmt
 	getBookingStmt                    *sql.Stmt
 	getBookingByIdempotencyKeyStmt    *sql.Stmt
 	getBusinessStmt                   *sql.Stmt
 	getBusinessBySlugStmt             *sql.Stmt
+	getBusinessCallStmt               *sql.Stmt
+	getBusinessMessageStmt            *sql.Stmt
 	getCalendarStmt                   *sql.Stmt
 	getCalendarByFeedTokenStmt        *sql.Stmt
 	getCalendarBySlugStmt             *sql.Stmt
@@ -1104,6 +1326,8 @@ type Queries struct {
 	getContactStmt                    *sql.Stmt
 	getContactByE164Stmt              *sql.Stmt
 	getConversationStmt               *sql.Stmt
+	getHookDeliveryStmt               *sql.Stmt
+	getHookEndpointStmt               *sql.Stmt
 	getMessageStmt                    *sql.Stmt
 	getMessageByIdempotencyKeyStmt    *sql.Stmt
 	getMessageByProviderIDStmt        *sql.Stmt
@@ -1113,12 +1337,18 @@ type Queries struct {
 	getProviderStmt                   *sql.Stmt
 	getProviderByNameStmt             *sql.Stmt
 	getSequenceStmt                   *sql.Stmt
+	getTaskStmt                       *sql.Stmt
 	getWebhookStmt                    *sql.Stmt
 	holdQueuedFollowUpsStmt           *sql.Stmt
+	insertAPIKeyStmt                  *sql.Stmt
 	insertAlertStmt                   *sql.Stmt
 	insertAlertDeliveryStmt           *sql.Stmt
 	insertBookingStmt                 *sql.Stmt
 	insertCallStmt                    *sql.Stmt
+	insertHookAttemptStmt             *sql.Stmt
+	insertHookDeliveryStmt            *sql.Stmt
+	insertHookEndpointStmt            *sql.Stmt
+	insertHookEventStmt               *sql.Stmt
 	insertMessageStmt                 *sql.Stmt
 	insertMessageEventStmt            *sql.Stmt
 	insertProviderExchangeStmt        *sql.Stmt
@@ -1127,21 +1357,30 @@ type Queries struct {
 	insertWebhookStmt                 *sql.Stmt
 	latestNumberOfContactStmt         *sql.Stmt
 	latestSMSAlertToStmt              *sql.Stmt
+	listAPIKeysStmt                   *sql.Stmt
 	listAlertDeliveriesStmt           *sql.Stmt
 	listAlertsStmt                    *sql.Stmt
 	listAlertsPageStmt                *sql.Stmt
+	listBookingsNewestStmt            *sql.Stmt
 	listBookingsPageStmt              *sql.Stmt
 	listBusinessesStmt                *sql.Stmt
 	listCalendarsStmt                 *sql.Stmt
+	listCallsNewestStmt               *sql.Stmt
 	listCallsPageStmt                 *sql.Stmt
 	listContactBookingsStmt           *sql.Stmt
+	listContactsNewestStmt            *sql.Stmt
 	listContactsPageStmt              *sql.Stmt
 	listConversationMessagesStmt      *sql.Stmt
+	listConversationsNewestStmt       *sql.Stmt
 	listConversationsPageStmt         *sql.Stmt
 	listFeedBookingsStmt              *sql.Stmt
+	listHookAttemptsStmt              *sql.Stmt
+	listHookDeliveriesStmt            *sql.Stmt
+	listHookEndpointsStmt             *sql.Stmt
 	listLiveBookingsStmt              *sql.Stmt
 	listMessageEventsStmt             *sql.Stmt
 	listMessagesByCallStmt            *sql.Stmt
+	listMessagesNewestStmt            *sql.Stmt
 	listMessagesPageStmt              *sql.Stmt
 	listNumbersByBusinessStmt         *sql.Stmt
 	listProvidersStmt                 *sql.Stmt
@@ -1152,6 +1391,7 @@ type Queries struct {
 	listSequencesStmt                 *sql.Stmt
 	listSequencesPageStmt             *sql.Stmt
 	listTasksStmt                     *sql.Stmt
+	listTasksNewestStmt               *sql.Stmt
 	listTasksPageStmt                 *sql.Stmt
 	markAlertUpdateSentStmt           *sql.Stmt
 	markMessageFailedStmt             *sql.Stmt
@@ -1165,6 +1405,7 @@ type Queries struct {
 	releaseContactHoldsStmt           *sql.Stmt
 	releaseTextBackWindowStmt         *sql.Stmt
 	resolveContactAlertsStmt          *sql.Stmt
+	revokeAPIKeyStmt                  *sql.Stmt
 	setAlertDeliveryStatusStmt        *sql.Stmt
 	setCalendarFeedTokenStmt          *sql.Stmt
 	setCallAnsweredByStmt             *sql.Stmt
@@ -1188,6 +1429,8 @@ type Queries struct {
 	setMessageStatusStmt              *sql.Stmt
 	startSequenceStmt                 *sql.Stmt
 	stopSequencesStmt                 *sql.Stmt
+	touchAPIKeyStmt                   *sql.Stmt
+	updateContactProfileStmt          *sql.Stmt
 	upsertBusinessStmt                *sql.Stmt
 	upsertCalendarStmt                *sql.Stmt
 	upsertContactStmt                 *sql.Stmt
@@ -1214,6 +1457,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		decideCallStmt:                    q.decideCallStmt,
 		deleteContactBookingsStmt:         q.deleteContactBookingsStmt,
 		deleteExchangesBeforeStmt:         q.deleteExchangesBeforeStmt,
+		deleteHookEndpointStmt:            q.deleteHookEndpointStmt,
+		deleteHookEventsBeforeStmt:        q.deleteHookEventsBeforeStmt,
 		deleteProcessedWebhooksBeforeStmt: q.deleteProcessedWebhooksBeforeStmt,
 		deleteSandboxMessagesBeforeStmt:   q.deleteSandboxMessagesBeforeStmt,
 		ensureConversationStmt:            q.ensureConversationStmt,
@@ -1221,12 +1466,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		expireHoldsStmt:                   q.expireHoldsStmt,
 		findOpenAlertStmt:                 q.findOpenAlertStmt,
 		findSandboxMessageStmt:            q.findSandboxMessageStmt,
+		finishHookAttemptStmt:             q.finishHookAttemptStmt,
 		finishSequenceStmt:                q.finishSequenceStmt,
+		getAPIKeyByHashStmt:               q.getAPIKeyByHashStmt,
 		getAlertStmt:                      q.getAlertStmt,
 		getBookingStmt:                    q.getBookingStmt,
 		getBookingByIdempotencyKeyStmt:    q.getBookingByIdempotencyKeyStmt,
 		getBusinessStmt:                   q.getBusinessStmt,
 		getBusinessBySlugStmt:             q.getBusinessBySlugStmt,
+		getBusinessCallStmt:               q.getBusinessCallStmt,
+		getBusinessMessageStmt:            q.getBusinessMessageStmt,
 		getCalendarStmt:                   q.getCalendarStmt,
 		getCalendarByFeedTokenStmt:        q.getCalendarByFeedTokenStmt,
 		getCalendarBySlugStmt:             q.getCalendarBySlugStmt,
@@ -1235,6 +1484,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getContactStmt:                    q.getContactStmt,
 		getContactByE164Stmt:              q.getContactByE164Stmt,
 		getConversationStmt:               q.getConversationStmt,
+		getHookDeliveryStmt:               q.getHookDeliveryStmt,
+		getHookEndpointStmt:               q.getHookEndpointStmt,
 		getMessageStmt:                    q.getMessageStmt,
 		getMessageByIdempotencyKeyStmt:    q.getMessageByIdempotencyKeyStmt,
 		getMessageByProviderIDStmt:        q.getMessageByProviderIDStmt,
@@ -1244,12 +1495,18 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getProviderStmt:                   q.getProviderStmt,
 		getProviderByNameStmt:             q.getProviderByNameStmt,
 		getSequenceStmt:                   q.getSequenceStmt,
+		getTaskStmt:                       q.getTaskStmt,
 		getWebhookStmt:                    q.getWebhookStmt,
 		holdQueuedFollowUpsStmt:           q.holdQueuedFollowUpsStmt,
+		insertAPIKeyStmt:                  q.insertAPIKeyStmt,
 		insertAlertStmt:                   q.insertAlertStmt,
 		insertAlertDeliveryStmt:           q.insertAlertDeliveryStmt,
 		insertBookingStmt:                 q.insertBookingStmt,
 		insertCallStmt:                    q.insertCallStmt,
+		insertHookAttemptStmt:             q.insertHookAttemptStmt,
+		insertHookDeliveryStmt:            q.insertHookDeliveryStmt,
+		insertHookEndpointStmt:            q.insertHookEndpointStmt,
+		insertHookEventStmt:               q.insertHookEventStmt,
 		insertMessageStmt:                 q.insertMessageStmt,
 		insertMessageEventStmt:            q.insertMessageEventStmt,
 		insertProviderExchangeStmt:        q.insertProviderExchangeStmt,
@@ -1258,21 +1515,30 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertWebhookStmt:                 q.insertWebhookStmt,
 		latestNumberOfContactStmt:         q.latestNumberOfContactStmt,
 		latestSMSAlertToStmt:              q.latestSMSAlertToStmt,
+		listAPIKeysStmt:                   q.listAPIKeysStmt,
 		listAlertDeliveriesStmt:           q.listAlertDeliveriesStmt,
 		listAlertsStmt:                    q.listAlertsStmt,
 		listAlertsPageStmt:                q.listAlertsPageStmt,
+		listBookingsNewestStmt:            q.listBookingsNewestStmt,
 		listBookingsPageStmt:              q.listBookingsPageStmt,
 		listBusinessesStmt:                q.listBusinessesStmt,
 		listCalendarsStmt:                 q.listCalendarsStmt,
+		listCallsNewestStmt:               q.listCallsNewestStmt,
 		listCallsPageStmt:                 q.listCallsPageStmt,
 		listContactBookingsStmt:           q.listContactBookingsStmt,
+		listContactsNewestStmt:            q.listContactsNewestStmt,
 		listContactsPageStmt:              q.listContactsPageStmt,
 		listConversationMessagesStmt:      q.listConversationMessagesStmt,
+		listConversationsNewestStmt:       q.listConversationsNewestStmt,
 		listConversationsPageStmt:         q.listConversationsPageStmt,
 		listFeedBookingsStmt:              q.listFeedBookingsStmt,
+		listHookAttemptsStmt:              q.listHookAttemptsStmt,
+		listHookDeliveriesStmt:            q.listHookDeliveriesStmt,
+		listHookEndpointsStmt:             q.listHookEndpointsStmt,
 		listLiveBookingsStmt:              q.listLiveBookingsStmt,
 		listMessageEventsStmt:             q.listMessageEventsStmt,
 		listMessagesByCallStmt:            q.listMessagesByCallStmt,
+		listMessagesNewestStmt:            q.listMessagesNewestStmt,
 		listMessagesPageStmt:              q.listMessagesPageStmt,
 		listNumbersByBusinessStmt:         q.listNumbersByBusinessStmt,
 		listProvidersStmt:                 q.listProvidersStmt,
@@ -1283,6 +1549,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listSequencesStmt:                 q.listSequencesStmt,
 		listSequencesPageStmt:             q.listSequencesPageStmt,
 		listTasksStmt:                     q.listTasksStmt,
+		listTasksNewestStmt:               q.listTasksNewestStmt,
 		listTasksPageStmt:                 q.listTasksPageStmt,
 		markAlertUpdateSentStmt:           q.markAlertUpdateSentStmt,
 		markMessageFailedStmt:             q.markMessageFailedStmt,
@@ -1296,6 +1563,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		releaseContactHoldsStmt:           q.releaseContactHoldsStmt,
 		releaseTextBackWindowStmt:         q.releaseTextBackWindowStmt,
 		resolveContactAlertsStmt:          q.resolveContactAlertsStmt,
+		revokeAPIKeyStmt:                  q.revokeAPIKeyStmt,
 		setAlertDeliveryStatusStmt:        q.setAlertDeliveryStatusStmt,
 		setCalendarFeedTokenStmt:          q.setCalendarFeedTokenStmt,
 		setCallAnsweredByStmt:             q.setCallAnsweredByStmt,
@@ -1319,6 +1587,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setMessageStatusStmt:              q.setMessageStatusStmt,
 		startSequenceStmt:                 q.startSequenceStmt,
 		stopSequencesStmt:                 q.stopSequencesStmt,
+		touchAPIKeyStmt:                   q.touchAPIKeyStmt,
+		updateContactProfileStmt:          q.updateContactProfileStmt,
 		upsertBusinessStmt:                q.upsertBusinessStmt,
 		upsertCalendarStmt:                q.upsertCalendarStmt,
 		upsertContactStmt:                 q.upsertContactStmt,

@@ -42,6 +42,18 @@ type AlertDelivery struct {
 	UpdatedAt time.Time
 }
 
+type ApiKey struct {
+	ID         int64
+	BusinessID sql.NullInt64
+	AgencyID   sql.NullInt64
+	Name       string
+	Prefix     string
+	SecretHash string
+	CreatedAt  time.Time
+	LastUsedAt sql.NullTime
+	RevokedAt  sql.NullTime
+}
+
 type Booking struct {
 	ID             int64
 	BusinessID     int64
@@ -168,6 +180,49 @@ type Conversation struct {
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 	BookingBot            string
+}
+
+type HookAttempt struct {
+	ID              int64
+	DeliveryID      int64
+	Attempt         int32
+	StatusCode      int32
+	Error           string
+	ResponseExcerpt string
+	DurationMs      int32
+	CreatedAt       time.Time
+}
+
+type HookDelivery struct {
+	ID          int64
+	EventID     int64
+	EndpointID  int64
+	State       string
+	Attempts    int32
+	DeliveredAt sql.NullTime
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type HookEndpoint struct {
+	ID          int64
+	BusinessID  int64
+	Url         string
+	Events      string
+	Secret      string
+	Description string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+type HookEvent struct {
+	ID         int64
+	BusinessID int64
+	PublicID   string
+	Type       string
+	Body       string
+	CreatedAt  time.Time
+	ContactID  sql.NullInt64
 }
 
 type Message struct {

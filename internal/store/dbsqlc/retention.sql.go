@@ -30,6 +30,32 @@ func (q *Queries) DeleteExchangesBefore(ctx context.Context, arg DeleteExchanges
 	return result.RowsAffected()
 }
 
+const deleteHookEventsBefore = `-- name: DeleteHookEventsBefore :execrows
+DELETE FROM hook_events WHERE id IN (
+    SELECT old.id FROM hook_events AS old
+    WHERE old.created_at < $1
+      AND NOT EXISTS (
+          SELECT 1 FROM hook_deliveries AS d WHERE d.event_id = old.id AND d.state = 'pending'
+      )
+    ORDER BY old.id LIMIT $2
+)
+`
+
+type DeleteHookEventsBeforeParams struct {
+	Cutoff    time.Time
+	BatchSize int32
+}
+
+// Deletes up to batch_size outbound webhook events created before the cutoff, with their
+// deliveries and attempts, once no delivery of them is still pending.
+func (q *Queries) DeleteHookEventsBefore(ctx context.Context, arg DeleteHookEventsBeforeParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteHookEventsBeforeStmt, deleteHookEventsBefore, arg.Cutoff, arg.BatchSize)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const deleteProcessedWebhooksBefore = `-- name: DeleteProcessedWebhooksBefore :execrows
 DELETE FROM webhooks WHERE id IN (
     SELECT old.id FROM webhooks AS old
