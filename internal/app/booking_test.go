@@ -181,6 +181,10 @@ func TestBookingFreeTextTime(t *testing.T) {
 		wantText(t, "result", result, "booked Tue Mar 17, 3:00 PM CDT (the time asked for is free)")
 		sent := h.waitSentTo(caller, 1)
 		wantText(t, "confirmation", sent[0].Body, "You're booked with Acme Plumbing for Tue Mar 17, 3:00 PM CDT")
+		// A word about that booking is for people, not a request for another.
+		if result := h.textFrom(caller, "Great, see you tomorrow at 3"); strings.Contains(result, "booking bot") {
+			t.Errorf("text about the booking applied as %q, want it left to people", result)
+		}
 
 		other := leadNumber(1)
 		h.textFrom(other, "BOOK")

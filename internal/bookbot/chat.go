@@ -76,6 +76,16 @@ func (c *chat) plan(ctx context.Context) (action, error) {
 			return nil, nil
 		}
 	}
+	if intent == bookreply.Book && want != (bookreply.Want{}) {
+		// "See you tomorrow at 3" from a lead booked then is about that booking: people read it.
+		upcoming, found, err := c.upcoming(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if found && want.Matches(upcoming.Start, c.loc) {
+			return nil, nil
+		}
+	}
 	starts := c.t.Answer != "" && slices.Contains(c.t.Business.Settings.Booking.StartOnAnswers, c.t.Answer)
 	if intent != bookreply.NoIntent || starts {
 		return func(ctx context.Context) (string, error) { return c.start(ctx, want) }, nil
