@@ -17,6 +17,7 @@ import (
 
 // IO is the process's streams and environment.
 type IO struct {
+	Stdin  io.Reader // nil reads nothing
 	Stdout io.Writer
 	Stderr io.Writer
 	Env    config.Env
@@ -41,6 +42,7 @@ var commands = map[string]command{
 	"export":  {"write one business's data as JSON", runExport},
 	"forget":  {"delete everything a business holds about one phone number", runForget},
 	"version": {"print textback's version and the source revision it was built from", runVersion},
+	"user":    {"add a dashboard user (user add)", runUser},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.
