@@ -9,16 +9,19 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/textback/textback/internal/alertsend"
+	"github.com/textback/textback/internal/auth"
 	"github.com/textback/textback/internal/broadcast"
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
 	"github.com/textback/textback/internal/conversation"
+	"github.com/textback/textback/internal/dashboard"
 	"github.com/textback/textback/internal/deliverylog"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
@@ -63,6 +66,7 @@ type App struct {
 	queue  *jobs.Queue
 	lane   *jobs.FastLane
 	bus    *broadcast.Bus
+	dash   *dashboard.Dashboard
 	server *server.Server
 	ready  atomic.Bool
 }
@@ -159,8 +163,31 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
 	})
-	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
+	if err := a.buildDashboard(opts, sender, engine); err != nil {
+		return err
+	}
+	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady, Dashboard: a.dash}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
+	return nil
+}
+
+// buildDashboard makes the dashboard, which sends manual replies through sender and engine and
+// refreshes open pages on activity broadcasts.
+func (a *App) buildDashboard(opts Options, sender *outbound.Sender, engine *conversation.Engine) error {
+	authService := auth.New(auth.Options{
+		Store: a.store, SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Clock: opts.Clock, Logger: a.log,
+	})
+	dash, err := dashboard.New(dashboard.Options{
+		Store: a.store, Auth: authService, Sender: sender, Conversation: engine, Clock: opts.Clock, Logger: a.log,
+		SettingsChanged: func(ctx context.Context, tx *store.Tx, b store.Business) error {
+			return broadcast.Publish(ctx, tx, broadcast.TopicSettings, "dashboard "+b.Slug)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	a.dash = dash
+	a.bus.Subscribe(broadcast.TopicActivity, dash.Notify)
 	return nil
 }
 
@@ -207,6 +234,7 @@ func (a *App) Done() <-chan error { return a.server.Done() }
 func (a *App) Stop(ctx context.Context) error {
 	a.ready.Store(false)
 	var errs []error
+	a.dash.Stop()
 	if err := a.server.Stop(ctx); err != nil {
 		errs = append(errs, err)
 	}

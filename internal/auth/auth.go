@@ -87,6 +87,9 @@ func New(opts Options) *Service {
 		absolute: opts.AbsoluteTimeout, limits: opts.Limits, clock: opts.Clock, log: opts.Logger}
 }
 
+// SecureCookies reports whether cookies are marked Secure.
+func (s *Service) SecureCookies() bool { return s.secure }
+
 // NormalizeEmail returns the form addresses are stored and looked up in: trimmed, lower case.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 

@@ -17,6 +17,8 @@ type Handlers struct {
 	Webhooks http.Handler
 	// Ready reports whether the process can take traffic; /healthz answers 503 until it does.
 	Ready func(ctx context.Context) error
+	// Dashboard serves /login, /logout and /dashboard/; nil serves none of them.
+	Dashboard http.Handler
 }
 
 // Routes returns the server's handler.
@@ -30,6 +32,12 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 	// Health: public, reveals nothing.
 	mux.HandleFunc("GET /healthz", health(h.Ready))
 	mux.HandleFunc("GET /{$}", index)
+	if h.Dashboard != nil {
+		// Dashboard: user sessions; each route checks its own membership and CSRF token.
+		mux.Handle("/dashboard/", h.Dashboard)
+		mux.Handle("/login", h.Dashboard)
+		mux.Handle("/logout", h.Dashboard)
+	}
 	return recoverPanics(securityHeaders(mux), log)
 }
 
