@@ -90,21 +90,28 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 		}
 	}
 
+	c.settings(m, &b, numbers)
+	return b
+}
+
+// settings validates the business's text_back, conversation, team, alerts, quiet_hours and
+// follow_ups sections into b, and reports how its SMS templates will be billed. b must have its
+// name, region, rep, booking URL and hours set.
+func (c *checker) settings(m *mapping, b *Business, numbers *numberIndex) {
 	b.Settings = store.DefaultSettings()
-	conversation := c.conversation(m, &b)
+	conversation := c.conversation(m, b)
 	b.Settings.Team = c.team(m, b.Region, numbers)
 	b.Settings.Alerts = c.alerts(m, b.Settings.Team, b.Settings.Alerts)
 
 	b.Settings.QuietHours = c.quietHours(m)
 
-	b.TextBack = c.textBack(m, &b)
+	b.TextBack = c.textBack(m, b)
 	var followUps []smsTemplate
 	b.Settings.FollowUps, followUps = c.followUps(m, b.Settings.FollowUps, b.TextBack.Enabled)
 	for _, t := range slices.Concat(conversation.templates, followUps) {
-		b.Templates = append(b.Templates, c.report(t, &b))
+		b.Templates = append(b.Templates, c.report(t, b))
 	}
-	c.checkQuestionAsked(&b, conversation)
-	return b
+	c.checkQuestionAsked(b, conversation)
 }
 
 // timeZone returns the validated time_zone.
