@@ -119,6 +119,8 @@ func (d *Dashboard) routes() *http.ServeMux {
 	mux.Handle("GET /dashboard/{slug}/tasks", d.scoped(d.tasks))
 	mux.Handle("POST /dashboard/{slug}/tasks/{id}/done", d.scoped(d.taskDone))
 	mux.Handle("POST /dashboard/{slug}/segments", d.scoped(d.segments))
+	mux.Handle("GET /dashboard/{slug}/analytics", d.scoped(d.analytics))
+	mux.Handle("GET /dashboard/{slug}/deliveries", d.scoped(d.deliveries))
 	// owner
 	mux.Handle("GET /dashboard/{slug}/settings", d.scoped(d.owner(d.settings)))
 	mux.Handle("POST /dashboard/{slug}/settings", d.scoped(d.owner(d.saveSettings)))

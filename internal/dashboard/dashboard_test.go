@@ -290,7 +290,6 @@ func TestTenantIsolationOverHTTP(t *testing.T) {
 			"/conversations/" + convID + "/reply":  {"body": {"hello from another tenant"}},
 			"/conversations/" + convID + "/assign": {"user_id": {"0"}},
 			fmt.Sprintf("/tasks/%d/done", task.ID): {},
-			"/settings":                            {"name": {"Hijacked"}},
 		}
 		for _, base := range []string{"/dashboard/other-co", "/dashboard/demo-plumbing"} {
 			for path, form := range posts {
@@ -298,6 +297,12 @@ func TestTenantIsolationOverHTTP(t *testing.T) {
 					t.Errorf("POST %s%s as another tenant: %d, want 404", base, path, status)
 				}
 			}
+		}
+		if status, _ := intruder.post(s.url("/dashboard/demo-plumbing/settings"), url.Values{"hours_mon": {""}}); status != http.StatusNotFound {
+			t.Errorf("POST demo-plumbing's settings as another tenant: %d, want 404", status)
+		}
+		if biz := s.business(app.DemoSlug); len(biz.Hours[time.Monday]) != 1 {
+			t.Error("another tenant changed demo-plumbing's hours")
 		}
 		msgs, err := s.store.ListRecentMessages(ctx, 100)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,7 +27,7 @@ var staticDir embed.FS
 // pageFiles are the templates rendered inside the layout, by name.
 var pageFiles = []string{
 	"login", "businesses", "error", "inbox", "conversation", "contact", "calls", "call", "messagedetail", "tasks",
-	"settings",
+	"settings", "analytics", "deliveries",
 }
 
 // views holds one template set per page: the layout with that page's "content".
@@ -80,6 +81,9 @@ var templateFuncs = template.FuncMap{
 	"contactName": contactName,
 	"snippet":     snippet,
 	"statusText":  statusText,
+	"delay":       formatDelay,
+	"entry":       func(loc *time.Location, e store.LoggedExchange) exchangeView { return exchangeView{E: e, Loc: loc} },
+	"num":         func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 }
 
 // formatWhen writes t in the business's zone: the time alone today, with the date otherwise.
@@ -131,6 +135,12 @@ func statusText(m store.Message) string {
 		return "sending"
 	}
 	return string(m.Status)
+}
+
+// exchangeView is a delivery log entry with the zone its time is shown in.
+type exchangeView struct {
+	E   store.LoggedExchange
+	Loc *time.Location
 }
 
 // page is the data of every template.

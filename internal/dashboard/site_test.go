@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -54,7 +55,8 @@ func newSite(t testing.TB, d store.Dialect, instances int) *site {
 	cfg := config.Config{Addr: "127.0.0.1:0", DB: storetest.Target(t, d), PublicURL: publicURL}
 	s := &site{t: t, db: cfg.DB}
 	for i := range instances {
-		a, err := app.New(ctx, cfg, app.Options{NoDemo: i > 0, ResultWait: time.Second})
+		log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		a, err := app.New(ctx, cfg, app.Options{NoDemo: i > 0, ResultWait: time.Second, Logger: log})
 		if err != nil {
 			t.Fatalf("new app: %v", err)
 		}
@@ -73,6 +75,14 @@ func newSite(t testing.TB, d store.Dialect, instances int) *site {
 	s.store = s.apps[0].Store()
 	s.addUser("owner@example.com", store.Membership{BusinessID: s.business(app.DemoSlug).ID, Role: store.RoleOwner})
 	return s
+}
+
+// testLog writes log lines to the test's log, so that a failure shows what the servers logged.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 // url returns the address of path on instance 0.

@@ -204,6 +204,166 @@ func (q *Queries) GetConversationByContact(ctx context.Context, arg GetConversat
 	return i, err
 }
 
+const listAnalyticsBookings = `-- name: ListAnalyticsBookings :many
+SELECT contact_id, created_at FROM bookings
+WHERE business_id = $1 AND state = 'booked'
+  AND created_at >= $2 AND created_at < $3
+ORDER BY created_at
+LIMIT $4
+`
+
+type ListAnalyticsBookingsParams struct {
+	BusinessID int64
+	Since      time.Time
+	Until      time.Time
+	MaxRows    int32
+}
+
+type ListAnalyticsBookingsRow struct {
+	ContactID int64
+	CreatedAt time.Time
+}
+
+// Lists a business's bookings made in [since, until) that are booked, oldest first.
+func (q *Queries) ListAnalyticsBookings(ctx context.Context, arg ListAnalyticsBookingsParams) ([]ListAnalyticsBookingsRow, error) {
+	rows, err := q.query(ctx, q.listAnalyticsBookingsStmt, listAnalyticsBookings,
+		arg.BusinessID,
+		arg.Since,
+		arg.Until,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListAnalyticsBookingsRow{}
+	for rows.Next() {
+		var i ListAnalyticsBookingsRow
+		if err := rows.Scan(&i.ContactID, &i.CreatedAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listAnalyticsCalls = `-- name: ListAnalyticsCalls :many
+SELECT calls.id, calls.contact_id, calls.started_at, calls.decided_at, text_back.sent_at AS texted_at
+FROM calls
+LEFT JOIN messages AS text_back ON text_back.call_id = calls.id AND text_back.business_id = calls.business_id
+  AND text_back.purpose = 'text_back' AND text_back.direction = 'outbound'
+WHERE calls.business_id = $1 AND calls.outcome = 'missed'
+  AND calls.started_at >= $2 AND calls.started_at < $3
+ORDER BY calls.started_at, calls.id
+LIMIT $4
+`
+
+type ListAnalyticsCallsParams struct {
+	BusinessID int64
+	Since      time.Time
+	Until      time.Time
+	MaxRows    int32
+}
+
+type ListAnalyticsCallsRow struct {
+	ID        int64
+	ContactID sql.NullInt64
+	StartedAt time.Time
+	DecidedAt sql.NullTime
+	TextedAt  sql.NullTime
+}
+
+// Lists a business's missed calls that started in [since, until), oldest first, with when their
+// text back was sent; a call whose text back was sent again appears once per text.
+func (q *Queries) ListAnalyticsCalls(ctx context.Context, arg ListAnalyticsCallsParams) ([]ListAnalyticsCallsRow, error) {
+	rows, err := q.query(ctx, q.listAnalyticsCallsStmt, listAnalyticsCalls,
+		arg.BusinessID,
+		arg.Since,
+		arg.Until,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListAnalyticsCallsRow{}
+	for rows.Next() {
+		var i ListAnalyticsCallsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ContactID,
+			&i.StartedAt,
+			&i.DecidedAt,
+			&i.TextedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listAnalyticsReplies = `-- name: ListAnalyticsReplies :many
+SELECT contact_id, created_at FROM messages
+WHERE business_id = $1 AND direction = 'inbound' AND contact_id IS NOT NULL
+  AND created_at >= $2 AND created_at < $3
+ORDER BY created_at
+LIMIT $4
+`
+
+type ListAnalyticsRepliesParams struct {
+	BusinessID int64
+	Since      time.Time
+	Until      time.Time
+	MaxRows    int32
+}
+
+type ListAnalyticsRepliesRow struct {
+	ContactID sql.NullInt64
+	CreatedAt time.Time
+}
+
+// Lists when a business's contacts texted in [since, until), oldest first.
+func (q *Queries) ListAnalyticsReplies(ctx context.Context, arg ListAnalyticsRepliesParams) ([]ListAnalyticsRepliesRow, error) {
+	rows, err := q.query(ctx, q.listAnalyticsRepliesStmt, listAnalyticsReplies,
+		arg.BusinessID,
+		arg.Since,
+		arg.Until,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListAnalyticsRepliesRow{}
+	for rows.Next() {
+		var i ListAnalyticsRepliesRow
+		if err := rows.Scan(&i.ContactID, &i.CreatedAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listBusinessCalls = `-- name: ListBusinessCalls :many
 SELECT calls.id, calls.business_id, calls.number_id, calls.provider_id, calls.provider_call_id, calls.contact_id, calls.from_raw, calls.to_number, calls.forwarded_from, calls.handling, calls.answer_check, calls.call_status, calls.dial_status, calls.dial_duration, calls.answered_by, calls.screen_digits, calls.dial_ended_at, calls.ended_at, calls.outcome, calls.outcome_reason, calls.text_back, calls.text_back_reason, calls.decision, calls.decided_at, calls.started_at, calls.created_at, calls.updated_at, coalesce(contacts.first_name, '') AS contact_first_name,
     coalesce(contacts.last_name, '') AS contact_last_name

@@ -264,6 +264,15 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAlertsStmt, err = db.PrepareContext(ctx, listAlerts); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlerts: %w", err)
 	}
+	if q.listAnalyticsBookingsStmt, err = db.PrepareContext(ctx, listAnalyticsBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAnalyticsBookings: %w", err)
+	}
+	if q.listAnalyticsCallsStmt, err = db.PrepareContext(ctx, listAnalyticsCalls); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAnalyticsCalls: %w", err)
+	}
+	if q.listAnalyticsRepliesStmt, err = db.PrepareContext(ctx, listAnalyticsReplies); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAnalyticsReplies: %w", err)
+	}
 	if q.listBookingsPageStmt, err = db.PrepareContext(ctx, listBookingsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBookingsPage: %w", err)
 	}
@@ -918,6 +927,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAlertsStmt: %w", cerr)
 		}
 	}
+	if q.listAnalyticsBookingsStmt != nil {
+		if cerr := q.listAnalyticsBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAnalyticsBookingsStmt: %w", cerr)
+		}
+	}
+	if q.listAnalyticsCallsStmt != nil {
+		if cerr := q.listAnalyticsCallsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAnalyticsCallsStmt: %w", cerr)
+		}
+	}
+	if q.listAnalyticsRepliesStmt != nil {
+		if cerr := q.listAnalyticsRepliesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAnalyticsRepliesStmt: %w", cerr)
+		}
+	}
 	if q.listBookingsPageStmt != nil {
 		if cerr := q.listBookingsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBookingsPageStmt: %w", cerr)
@@ -1452,6 +1476,9 @@ type Queries struct {
 	latestSMSAlertToStmt                 *sql.Stmt
 	listAlertDeliveriesStmt              *sql.Stmt
 	listAlertsStmt                       *sql.Stmt
+	listAnalyticsBookingsStmt            *sql.Stmt
+	listAnalyticsCallsStmt               *sql.Stmt
+	listAnalyticsRepliesStmt             *sql.Stmt
 	listBookingsPageStmt                 *sql.Stmt
 	listBusinessCallsStmt                *sql.Stmt
 	listBusinessConversationMessagesStmt *sql.Stmt
@@ -1621,6 +1648,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		latestSMSAlertToStmt:                 q.latestSMSAlertToStmt,
 		listAlertDeliveriesStmt:              q.listAlertDeliveriesStmt,
 		listAlertsStmt:                       q.listAlertsStmt,
+		listAnalyticsBookingsStmt:            q.listAnalyticsBookingsStmt,
+		listAnalyticsCallsStmt:               q.listAnalyticsCallsStmt,
+		listAnalyticsRepliesStmt:             q.listAnalyticsRepliesStmt,
 		listBookingsPageStmt:                 q.listBookingsPageStmt,
 		listBusinessCallsStmt:                q.listBusinessCallsStmt,
 		listBusinessConversationMessagesStmt: q.listBusinessConversationMessagesStmt,

@@ -157,3 +157,31 @@ SELECT provider_exchanges.*, messages.to_number, messages.purpose
 FROM provider_exchanges
 JOIN messages ON messages.id = provider_exchanges.message_id
 WHERE messages.business_id = $1 AND provider_exchanges.id = $2;
+
+-- name: ListAnalyticsCalls :many
+-- Lists a business's missed calls that started in [since, until), oldest first, with when their
+-- text back was sent; a call whose text back was sent again appears once per text.
+SELECT calls.id, calls.contact_id, calls.started_at, calls.decided_at, text_back.sent_at AS texted_at
+FROM calls
+LEFT JOIN messages AS text_back ON text_back.call_id = calls.id AND text_back.business_id = calls.business_id
+  AND text_back.purpose = 'text_back' AND text_back.direction = 'outbound'
+WHERE calls.business_id = sqlc.arg(business_id) AND calls.outcome = 'missed'
+  AND calls.started_at >= sqlc.arg(since) AND calls.started_at < sqlc.arg(until)
+ORDER BY calls.started_at, calls.id
+LIMIT sqlc.arg(max_rows);
+
+-- name: ListAnalyticsReplies :many
+-- Lists when a business's contacts texted in [since, until), oldest first.
+SELECT contact_id, created_at FROM messages
+WHERE business_id = sqlc.arg(business_id) AND direction = 'inbound' AND contact_id IS NOT NULL
+  AND created_at >= sqlc.arg(since) AND created_at < sqlc.arg(until)
+ORDER BY created_at
+LIMIT sqlc.arg(max_rows);
+
+-- name: ListAnalyticsBookings :many
+-- Lists a business's bookings made in [since, until) that are booked, oldest first.
+SELECT contact_id, created_at FROM bookings
+WHERE business_id = sqlc.arg(business_id) AND state = 'booked'
+  AND created_at >= sqlc.arg(since) AND created_at < sqlc.arg(until)
+ORDER BY created_at
+LIMIT sqlc.arg(max_rows);

@@ -62,7 +62,13 @@ CREATE INDEX conversations_inbox ON conversations (business_id, last_message_at 
 CREATE INDEX conversations_inbox_unread ON conversations (business_id, last_message_at DESC, id DESC) WHERE unread > 0;
 CREATE INDEX conversations_inbox_assigned ON conversations (business_id, assigned_user_id, last_message_at DESC, id DESC);
 
+-- Analytics read a business's texts and bookings by time.
+CREATE INDEX messages_business_created ON messages (business_id, created_at);
+CREATE INDEX bookings_business_created ON bookings (business_id, created_at);
+
 -- +goose Down
+DROP INDEX bookings_business_created;
+DROP INDEX messages_business_created;
 DROP INDEX conversations_inbox_assigned;
 DROP INDEX conversations_inbox_unread;
 DROP INDEX conversations_inbox;
