@@ -49,8 +49,8 @@ type funnelStep struct {
 	Label   string
 	Count   int
 	Percent string
-	// Y and TextY place the bar and its text; BarWidth is its share of 480 units, and CountX
-	// where the count is written.
+	// Y and TextY place the bar and its text; BarWidth is its share of 400 units, which leaves
+	// room for the count written at CountX.
 	Y, TextY, BarWidth, CountX float64
 	Opacity                    string
 }
@@ -103,7 +103,8 @@ func dailyChart(r analytics.Report) barChart {
 		b.MissedY, b.TextedY = base-b.MissedH, base-b.TextedH
 		c.Bars = append(c.Bars, b)
 		if i%max(n/7, 1) == 0 {
-			c.Labels = append(c.Labels, axisLabel{X: x + step/2, Text: day.Date.Format("Jan 2")})
+			// The label is centred on its bar, but never cut off at the chart's left edge.
+			c.Labels = append(c.Labels, axisLabel{X: max(x+step/2, 20), Text: day.Date.Format("Jan 2")})
 		}
 	}
 	return c
@@ -122,7 +123,7 @@ func funnel(r analytics.Report) []funnelStep {
 		s.Y, s.TextY, s.Opacity = float64(i*funnelRow+4), float64(i*funnelRow+22), opacities[i]
 		if r.Missed > 0 {
 			share := float64(s.Count) / float64(r.Missed)
-			s.BarWidth = 480 * share
+			s.BarWidth = 400 * share
 			s.Percent = fmt.Sprintf("%.0f%%", 100*share)
 		}
 		s.CountX = 156 + s.BarWidth
@@ -130,11 +131,14 @@ func funnel(r analytics.Report) []funnelStep {
 	return steps
 }
 
-// formatDelay writes a time to first text for people: "4.2 s", "1 min 5 s", or "–" for none.
+// formatDelay writes a time to first text for people: "350 ms", "4.2 s", "1 min 5 s", or "–"
+// for none.
 func formatDelay(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return "–"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
 	case d < time.Minute:
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	case d < time.Hour:
