@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/store/dbsqlc"
 )
 
@@ -114,7 +115,18 @@ func (sc Scope) ListInbox(ctx context.Context, f InboxFilter) ([]InboxItem, erro
 	beforeID := int64(f.Before.ID)
 	var rows []dbsqlc.ListInboxRow
 	var err error
+	exact, isNumber := sc.searchNumber(ctx, f.Search)
 	switch {
+	case isNumber:
+		var found []dbsqlc.ListInboxByContactRow
+		if f.Before.ID == 0 {
+			found, err = sc.store.q.ListInboxByContact(ctx, dbsqlc.ListInboxByContactParams{
+				BusinessID: int64(sc.business), E164: exact,
+			})
+		}
+		for _, r := range found {
+			rows = append(rows, dbsqlc.ListInboxRow(r))
+		}
 	case strings.TrimSpace(f.Search) != "":
 		digits, name := searchPatterns(f.Search)
 		var found []dbsqlc.SearchInboxRow
@@ -158,6 +170,24 @@ func (sc Scope) ListInbox(ctx context.Context, f InboxFilter) ([]InboxItem, erro
 		}
 	}
 	return out, nil
+}
+
+// searchNumber returns the search as an E.164 number when it is a whole valid phone number in the
+// business's region, which the contacts' unique index finds at once.
+func (sc Scope) searchNumber(ctx context.Context, search string) (string, bool) {
+	search = strings.TrimSpace(search)
+	if search == "" || strings.ContainsFunc(search, unicode.IsLetter) {
+		return "", false
+	}
+	region := "US"
+	if b, err := sc.store.GetBusiness(ctx, sc.business); err == nil {
+		region = b.Region
+	}
+	n, err := phone.Parse(search, region)
+	if err != nil {
+		return "", false
+	}
+	return n.E164, true
 }
 
 // searchPatterns returns the LIKE patterns of a search: the digits it contains, matched anywhere

@@ -282,3 +282,31 @@ func mapTo[T any](items []T, f func(T) string) []string {
 	}
 	return out
 }
+
+func TestInboxSearch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := seedTenant(t, s, "alpha", "+13125550101")
+		if _, err := s.DB().ExecContext(ctx, "UPDATE contacts SET first_name = 'Morgan', last_name = 'O''Neil_5%'"); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := s.OpenScope(ctx, a.owner.ID, "alpha")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := map[string]bool{
+			"(202) 555-0143": true, "+1 202 555 0143": true, "202-555-0199": false, "5550143": true, "0143": true,
+			"9999": false, "morgan": true, "MORGAN o'neil": true, "neil_5%": true, "neil_5x": false, "neil%": false,
+			"12": false, "m": false,
+		}
+		for search, found := range cases {
+			items, err := sc.ListInbox(ctx, store.InboxFilter{Search: search, Limit: 10})
+			if err != nil {
+				t.Fatalf("search %q: %v", search, err)
+			}
+			if got := len(items) == 1; got != found {
+				t.Errorf("search %q found %d conversations, want found=%v", search, len(items), found)
+			}
+		}
+	})
+}

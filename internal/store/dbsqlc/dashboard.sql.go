@@ -1140,6 +1140,71 @@ func (q *Queries) ListInboxAssigned(ctx context.Context, arg ListInboxAssignedPa
 	return items, nil
 }
 
+const listInboxByContact = `-- name: ListInboxByContact :many
+SELECT conversations.id, conversations.contact_id, conversations.unread, conversations.last_message_at,
+    conversations.assigned_user_id, contacts.e164, contacts.first_name, contacts.last_name,
+    contacts.opted_out_at,
+    CAST(coalesce((SELECT messages.body FROM messages WHERE messages.conversation_id = conversations.id
+        ORDER BY messages.id DESC LIMIT 1), '') AS TEXT) AS last_body
+FROM conversations
+JOIN contacts ON contacts.id = conversations.contact_id
+WHERE conversations.business_id = $1 AND conversations.last_message_at IS NOT NULL
+  AND contacts.business_id = $1 AND contacts.e164 = $2
+`
+
+type ListInboxByContactParams struct {
+	BusinessID int64
+	E164       string
+}
+
+type ListInboxByContactRow struct {
+	ID             int64
+	ContactID      int64
+	Unread         int32
+	LastMessageAt  sql.NullTime
+	AssignedUserID sql.NullInt64
+	E164           string
+	FirstName      string
+	LastName       string
+	OptedOutAt     sql.NullTime
+	LastBody       string
+}
+
+// Lists ListInbox's row of one contact, found through the contact's unique index.
+func (q *Queries) ListInboxByContact(ctx context.Context, arg ListInboxByContactParams) ([]ListInboxByContactRow, error) {
+	rows, err := q.query(ctx, q.listInboxByContactStmt, listInboxByContact, arg.BusinessID, arg.E164)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListInboxByContactRow{}
+	for rows.Next() {
+		var i ListInboxByContactRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ContactID,
+			&i.Unread,
+			&i.LastMessageAt,
+			&i.AssignedUserID,
+			&i.E164,
+			&i.FirstName,
+			&i.LastName,
+			&i.OptedOutAt,
+			&i.LastBody,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listInboxUnread = `-- name: ListInboxUnread :many
 SELECT conversations.id, conversations.contact_id, conversations.unread, conversations.last_message_at,
     conversations.assigned_user_id, contacts.e164, contacts.first_name, contacts.last_name,
@@ -1289,10 +1354,12 @@ SELECT conversations.id, conversations.contact_id, conversations.unread, convers
 FROM conversations
 JOIN contacts ON contacts.id = conversations.contact_id
 WHERE conversations.business_id = $1 AND conversations.last_message_at IS NOT NULL
-  AND contacts.business_id = $1
-  AND ((CAST($2 AS TEXT) <> '' AND contacts.e164 LIKE CAST($2 AS TEXT) ESCAPE '\')
-    OR (CAST($3 AS TEXT) <> ''
-      AND lower(contacts.first_name || ' ' || contacts.last_name) LIKE CAST($3 AS TEXT) ESCAPE '\'))
+  AND conversations.contact_id IN (
+    SELECT matched.id FROM contacts AS matched
+    WHERE matched.business_id = $1
+      AND ((CAST($2 AS TEXT) <> '' AND matched.e164 LIKE CAST($2 AS TEXT) ESCAPE '\')
+        OR (CAST($3 AS TEXT) <> ''
+          AND lower(matched.first_name || ' ' || matched.last_name) LIKE CAST($3 AS TEXT) ESCAPE '\')))
   AND (CAST($4 AS BIGINT) = 0 OR conversations.last_message_at < $5
     OR (conversations.last_message_at = $5 AND conversations.id < CAST($4 AS BIGINT)))
 ORDER BY conversations.last_message_at DESC, conversations.id DESC
@@ -1321,8 +1388,10 @@ type SearchInboxRow struct {
 	LastBody       string
 }
 
-// Lists ListInbox's conversations whose contact's number contains the digits pattern or whose
-// name matches the name pattern (both LIKE patterns with \ as escape; "" matches nothing).
+// Lists ListInbox's conversations whose contact's number matches the digits pattern or whose name
+// matches the name pattern. Both are LIKE patterns with \ as escape, and "" matches nothing. The
+// contacts are found first, by a scan of the business's contacts alone, so that a rare match does
+// not walk every conversation in inbox order.
 func (q *Queries) SearchInbox(ctx context.Context, arg SearchInboxParams) ([]SearchInboxRow, error) {
 	rows, err := q.query(ctx, q.searchInboxStmt, searchInbox,
 		arg.BusinessID,

@@ -333,6 +333,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listInboxAssignedStmt, err = db.PrepareContext(ctx, listInboxAssigned); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInboxAssigned: %w", err)
 	}
+	if q.listInboxByContactStmt, err = db.PrepareContext(ctx, listInboxByContact); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInboxByContact: %w", err)
+	}
 	if q.listInboxUnreadStmt, err = db.PrepareContext(ctx, listInboxUnread); err != nil {
 		return nil, fmt.Errorf("error preparing query ListInboxUnread: %w", err)
 	}
@@ -1042,6 +1045,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listInboxAssignedStmt: %w", cerr)
 		}
 	}
+	if q.listInboxByContactStmt != nil {
+		if cerr := q.listInboxByContactStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInboxByContactStmt: %w", cerr)
+		}
+	}
 	if q.listInboxUnreadStmt != nil {
 		if cerr := q.listInboxUnreadStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listInboxUnreadStmt: %w", cerr)
@@ -1499,6 +1507,7 @@ type Queries struct {
 	listFeedBookingsStmt                 *sql.Stmt
 	listInboxStmt                        *sql.Stmt
 	listInboxAssignedStmt                *sql.Stmt
+	listInboxByContactStmt               *sql.Stmt
 	listInboxUnreadStmt                  *sql.Stmt
 	listLiveBookingsStmt                 *sql.Stmt
 	listLoginFailuresStmt                *sql.Stmt
@@ -1671,6 +1680,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listFeedBookingsStmt:                 q.listFeedBookingsStmt,
 		listInboxStmt:                        q.listInboxStmt,
 		listInboxAssignedStmt:                q.listInboxAssignedStmt,
+		listInboxByContactStmt:               q.listInboxByContactStmt,
 		listInboxUnreadStmt:                  q.listInboxUnreadStmt,
 		listLiveBookingsStmt:                 q.listLiveBookingsStmt,
 		listLoginFailuresStmt:                q.listLoginFailuresStmt,

@@ -47,8 +47,10 @@ ORDER BY conversations.last_message_at DESC, conversations.id DESC
 LIMIT sqlc.arg(max_rows);
 
 -- name: SearchInbox :many
--- Lists ListInbox's conversations whose contact's number contains the digits pattern or whose
--- name matches the name pattern (both LIKE patterns with \ as escape; "" matches nothing).
+-- Lists ListInbox's conversations whose contact's number matches the digits pattern or whose name
+-- matches the name pattern. Both are LIKE patterns with \ as escape, and "" matches nothing. The
+-- contacts are found first, by a scan of the business's contacts alone, so that a rare match does
+-- not walk every conversation in inbox order.
 SELECT conversations.id, conversations.contact_id, conversations.unread, conversations.last_message_at,
     conversations.assigned_user_id, contacts.e164, contacts.first_name, contacts.last_name,
     contacts.opted_out_at,
@@ -57,10 +59,12 @@ SELECT conversations.id, conversations.contact_id, conversations.unread, convers
 FROM conversations
 JOIN contacts ON contacts.id = conversations.contact_id
 WHERE conversations.business_id = sqlc.arg(business_id) AND conversations.last_message_at IS NOT NULL
-  AND contacts.business_id = sqlc.arg(business_id)
-  AND ((CAST(sqlc.arg(digits) AS TEXT) <> '' AND contacts.e164 LIKE CAST(sqlc.arg(digits) AS TEXT) ESCAPE '\')
-    OR (CAST(sqlc.arg(name) AS TEXT) <> ''
-      AND lower(contacts.first_name || ' ' || contacts.last_name) LIKE CAST(sqlc.arg(name) AS TEXT) ESCAPE '\'))
+  AND conversations.contact_id IN (
+    SELECT matched.id FROM contacts AS matched
+    WHERE matched.business_id = sqlc.arg(business_id)
+      AND ((CAST(sqlc.arg(digits) AS TEXT) <> '' AND matched.e164 LIKE CAST(sqlc.arg(digits) AS TEXT) ESCAPE '\')
+        OR (CAST(sqlc.arg(name) AS TEXT) <> ''
+          AND lower(matched.first_name || ' ' || matched.last_name) LIKE CAST(sqlc.arg(name) AS TEXT) ESCAPE '\')))
   AND (CAST(sqlc.arg(before_id) AS BIGINT) = 0 OR conversations.last_message_at < sqlc.arg(before_at)
     OR (conversations.last_message_at = sqlc.arg(before_at) AND conversations.id < CAST(sqlc.arg(before_id) AS BIGINT)))
 ORDER BY conversations.last_message_at DESC, conversations.id DESC
@@ -185,3 +189,15 @@ WHERE business_id = sqlc.arg(business_id) AND state = 'booked'
   AND created_at >= sqlc.arg(since) AND created_at < sqlc.arg(until)
 ORDER BY created_at
 LIMIT sqlc.arg(max_rows);
+
+-- name: ListInboxByContact :many
+-- Lists ListInbox's row of one contact, found through the contact's unique index.
+SELECT conversations.id, conversations.contact_id, conversations.unread, conversations.last_message_at,
+    conversations.assigned_user_id, contacts.e164, contacts.first_name, contacts.last_name,
+    contacts.opted_out_at,
+    CAST(coalesce((SELECT messages.body FROM messages WHERE messages.conversation_id = conversations.id
+        ORDER BY messages.id DESC LIMIT 1), '') AS TEXT) AS last_body
+FROM conversations
+JOIN contacts ON contacts.id = conversations.contact_id
+WHERE conversations.business_id = sqlc.arg(business_id) AND conversations.last_message_at IS NOT NULL
+  AND contacts.business_id = sqlc.arg(business_id) AND contacts.e164 = sqlc.arg(e164);
