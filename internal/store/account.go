@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -337,6 +336,3 @@ func (o ops) DeleteLoginFailuresBefore(ctx context.Context, t time.Time) (int64,
 	}
 	return n, nil
 }
-
-// isNoRows reports whether err means a query found nothing.
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

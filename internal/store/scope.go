@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -58,13 +57,6 @@ func (sc Scope) User() UserID { return sc.user }
 
 // Role returns the user's strongest role in the business.
 func (sc Scope) Role() Role { return sc.role }
-
-// Store returns the store, for work that runs its own transaction, such as sending a reply. Such
-// work must pass Business() to every query.
-func (sc Scope) Store() *Store { return sc.store }
-
-// ErrForbidden is returned when the user's role does not allow a change.
-var ErrForbidden = errors.New("not allowed for this role")
 
 // GetBusiness returns the scope's business with its settings.
 func (sc Scope) GetBusiness(ctx context.Context) (Business, error) {

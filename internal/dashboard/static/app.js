@@ -18,7 +18,7 @@
     if (!url || !window.EventSource || !document.querySelector("[data-live]")) { return; }
     var timer = null;
     var source = new EventSource(url);
-    // data-live on <html> tells whether updates arrive; tests wait for "connected".
+    // data-live on <html> shows whether updates arrive. Tests wait for "connected".
     source.addEventListener("open", function () { document.documentElement.setAttribute("data-live", "connected"); });
     source.addEventListener("error", function () { document.documentElement.setAttribute("data-live", "retrying"); });
     source.addEventListener("activity", function () {
