@@ -22,8 +22,10 @@ type Conversation struct {
 	LastInboundAt         time.Time
 	LastHumanReplyAt      time.Time
 	AutomationPausedUntil time.Time
-	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	// AssignedTo is the dashboard user who looks after the conversation, or 0.
+	AssignedTo UserID
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Awaiting values.
@@ -187,6 +189,7 @@ func conversationFromRow(row dbsqlc.Conversation) Conversation {
 		LastInboundAt:         timeOf(row.LastInboundAt),
 		LastHumanReplyAt:      timeOf(row.LastHumanReplyAt),
 		AutomationPausedUntil: timeOf(row.AutomationPausedUntil),
+		AssignedTo:            UserID(row.AssignedUserID.Int64),
 		CreatedAt:             row.CreatedAt.UTC(),
 		UpdatedAt:             row.UpdatedAt.UTC(),
 	}

@@ -9,6 +9,13 @@ import (
 	"time"
 )
 
+type Agency struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Alert struct {
 	ID              int64
 	BusinessID      int64
@@ -92,6 +99,7 @@ type Business struct {
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 	Settings              string
+	AgencyID              sql.NullInt64
 }
 
 type Calendar struct {
@@ -179,6 +187,7 @@ type Conversation struct {
 	AutomationPausedUntil sql.NullTime
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
+	AssignedUserID        sql.NullInt64
 }
 
 type HookAttempt struct {
@@ -222,6 +231,22 @@ type HookEvent struct {
 	Body       string
 	CreatedAt  time.Time
 	ContactID  sql.NullInt64
+}
+
+type LoginFailure struct {
+	ID       int64
+	Scope    string
+	Key      string
+	FailedAt time.Time
+}
+
+type Membership struct {
+	ID         int64
+	UserID     int64
+	BusinessID sql.NullInt64
+	AgencyID   sql.NullInt64
+	Role       string
+	CreatedAt  time.Time
 }
 
 type Message struct {
@@ -333,6 +358,16 @@ type Sequence struct {
 	UpdatedAt  time.Time
 }
 
+type Session struct {
+	ID         int64
+	TokenHash  string
+	UserID     int64
+	CsrfToken  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
 type Task struct {
 	ID         int64
 	BusinessID int64
@@ -348,6 +383,15 @@ type Task struct {
 	DoneAt     sql.NullTime
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+type User struct {
+	ID           int64
+	Email        string
+	PasswordHash string
+	LastLoginAt  sql.NullTime
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type Webhook struct {
