@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/textback/textback/internal/alertsend"
 	"github.com/textback/textback/internal/api"
+	"github.com/textback/textback/internal/auth"
 	"github.com/textback/textback/internal/bookbot"
 	"github.com/textback/textback/internal/booking"
 	"github.com/textback/textback/internal/bookingpage"
@@ -24,6 +26,7 @@ import (
 	"github.com/textback/textback/internal/callflow"
 	"github.com/textback/textback/internal/config"
 	"github.com/textback/textback/internal/conversation"
+	"github.com/textback/textback/internal/dashboard"
 	"github.com/textback/textback/internal/deliverylog"
 	"github.com/textback/textback/internal/directory"
 	"github.com/textback/textback/internal/followup"
@@ -74,6 +77,7 @@ type App struct {
 	queue  *jobs.Queue
 	lane   *jobs.FastLane
 	bus    *broadcast.Bus
+	dash   *dashboard.Dashboard
 	server *server.Server
 	// bookings is the process's booking service, whose changes send the texts about bookings.
 	bookings *booking.Service
@@ -207,10 +211,14 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	restAPI := api.New(api.Options{
 		Store: a.store, Texts: sender, Bookings: a.bookings, Logger: a.log, Clock: opts.Clock, HookPolicy: hookPolicy,
 	})
+	if err := a.buildDashboard(opts, sender, engine); err != nil {
+		return err
+	}
 	handler := server.Routes(server.Handlers{
 		Webhooks: hooks, API: restAPI.Handler(), Metrics: a.metricsHandler(stats), Ready: a.checkReady,
-		Feed:    booking.NewFeedHandler(a.store, a.log),
-		Booking: server.BookingHandlers{Page: pages.Page(), Submit: pages.Submit(), Assets: pages.Assets()},
+		Feed:      booking.NewFeedHandler(a.store, a.log),
+		Booking:   server.BookingHandlers{Page: pages.Page(), Submit: pages.Submit(), Assets: pages.Assets()},
+		Dashboard: a.dash,
 	}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
 	if opts.listener != nil {
@@ -231,6 +239,26 @@ func (a *App) metricsHandler(stats *metrics.Metrics) http.Handler {
 	}
 	a.log.Warn("GET /metrics is off: set --metrics-token to serve it on a non-loopback address",
 		slog.String("addr", a.cfg.Addr))
+	return nil
+}
+
+// buildDashboard makes the dashboard, which sends manual replies through sender and engine and
+// refreshes open pages on activity broadcasts.
+func (a *App) buildDashboard(opts Options, sender *outbound.Sender, engine *conversation.Engine) error {
+	authService := auth.New(auth.Options{
+		Store: a.store, SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Clock: opts.Clock, Logger: a.log,
+	})
+	dash, err := dashboard.New(dashboard.Options{
+		Store: a.store, Auth: authService, Sender: sender, Conversation: engine, Clock: opts.Clock, Logger: a.log,
+		SettingsChanged: func(ctx context.Context, tx *store.Tx, b store.Business) error {
+			return broadcast.Publish(ctx, tx, broadcast.TopicSettings, "dashboard "+b.Slug)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	a.dash = dash
+	a.bus.Subscribe(broadcast.TopicActivity, dash.Notify)
 	return nil
 }
 
@@ -281,6 +309,7 @@ func (a *App) Done() <-chan error { return a.server.Done() }
 func (a *App) Stop(ctx context.Context) error {
 	a.ready.Store(false)
 	var errs []error
+	a.dash.Stop()
 	if err := a.server.Stop(ctx); err != nil {
 		errs = append(errs, err)
 	}

@@ -299,6 +299,31 @@ func TestMigrateDBMovesInstallation(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("add a calendar and a booking: %v", err)
 	}
+	// Dashboard accounts come from textback user add and sign-ins.
+	if err := src.InTx(ctx, func(tx *store.Tx) error {
+		agency, err := tx.UpsertAgency(ctx, "North Agency")
+		if err != nil {
+			return err
+		}
+		if err := tx.SetBusinessAgency(ctx, 1, agency.ID); err != nil {
+			return err
+		}
+		user, err := tx.InsertUser(ctx, "owner@example.com", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$a2V5")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.AddMembership(ctx, store.Membership{UserID: user.ID, BusinessID: 1, Role: store.RoleOwner}); err != nil {
+			return err
+		}
+		now := time.Now()
+		if _, err := tx.InsertSession(ctx, "5e55", store.Session{UserID: user.ID, CSRFToken: "csrf", CreatedAt: now,
+			ExpiresAt: now.Add(time.Hour)}); err != nil {
+			return err
+		}
+		return tx.RecordLoginFailure(ctx, "address", "192.0.2.1", now)
+	}); err != nil {
+		t.Fatalf("add dashboard accounts: %v", err)
+	}
 	before := map[string][]map[string]any{}
 	for _, table := range dbcopy.Tables {
 		before[table] = tableRows(t, src, table)

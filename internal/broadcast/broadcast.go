@@ -25,6 +25,9 @@ type Topic string
 const (
 	// TopicSettings means a business's settings, numbers or provider accounts changed.
 	TopicSettings Topic = "settings"
+	// TopicActivity means a business's calls or texts changed; the payload is its id. Every
+	// transaction that records a call or a text publishes it.
+	TopicActivity Topic = store.ActivityTopic
 )
 
 // Resync is the payload subscribers receive when messages may have been missed.

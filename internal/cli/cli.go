@@ -17,6 +17,7 @@ import (
 
 // IO is the process's streams and environment.
 type IO struct {
+	Stdin  io.Reader // nil reads nothing
 	Stdout io.Writer
 	Stderr io.Writer
 	Env    config.Env
@@ -47,6 +48,7 @@ var commands = map[string]command{
 	"apikey":  {"create, list or revoke REST API keys (apikey create --business slug)", runAPIKey},
 	"webhooks": {"add, list or remove a business's outbound webhooks (webhooks add --business slug ...)",
 		runWebhooks},
+	"user": {"add a dashboard user (user add)", runUser},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.

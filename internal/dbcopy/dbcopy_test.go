@@ -127,6 +127,7 @@ func installation(t *testing.T) string {
 	fillConversation(t, s, b.ID, c.ID, msg.ID)
 	fillBookings(t, s, b.ID, c.ID)
 	fillAPI(t, s, b.ID)
+	fillAccounts(t, s, b.ID, c.ID)
 	insertJobs(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -164,6 +165,51 @@ func fillConversation(t *testing.T, s *store.Store, b store.BusinessID, c store.
 	})
 	if err != nil {
 		t.Fatalf("fill conversation tables: %v", err)
+	}
+}
+
+// fillAccounts adds an agency with the business, a user with a membership of each kind, a
+// session, a failed sign-in, and assigns the contact's conversation to the user.
+func fillAccounts(t *testing.T, s *store.Store, b store.BusinessID, c store.ContactID) {
+	t.Helper()
+	ctx := context.Background()
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		agency, err := tx.UpsertAgency(ctx, "North Agency")
+		if err != nil {
+			return err
+		}
+		if err := tx.SetBusinessAgency(ctx, b, agency.ID); err != nil {
+			return err
+		}
+		u, err := tx.InsertUser(ctx, "dana@example.com", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$a2V5")
+		if err != nil {
+			return err
+		}
+		for _, m := range []store.Membership{
+			{UserID: u.ID, BusinessID: b, Role: store.RoleOwner},
+			{UserID: u.ID, AgencyID: agency.ID, Role: store.RoleAgencyAdmin},
+		} {
+			if _, err := tx.AddMembership(ctx, m); err != nil {
+				return err
+			}
+		}
+		now := time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)
+		if _, err := tx.InsertSession(ctx, "0123abcd", store.Session{UserID: u.ID, CSRFToken: "csrf", CreatedAt: now,
+			ExpiresAt: now.Add(time.Hour)}); err != nil {
+			return err
+		}
+		if err := tx.RecordLoginFailure(ctx, "address", "192.0.2.1", now); err != nil {
+			return err
+		}
+		conv, err := tx.EnsureConversation(ctx, b, c)
+		if err != nil {
+			return err
+		}
+		_, err = tx.SQL().ExecContext(ctx, "UPDATE conversations SET assigned_user_id = $1 WHERE id = $2", int64(u.ID), int64(conv.ID))
+		return err
+	})
+	if err != nil {
+		t.Fatalf("fill account tables: %v", err)
 	}
 }
 

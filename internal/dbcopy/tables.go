@@ -16,9 +16,14 @@ import (
 // foreign key points at a row copied before it.
 var Tables = []string{
 	"providers",
+	"agencies",
 	"businesses",
 	"numbers",
 	"contacts",
+	"users",
+	"memberships",
+	"sessions",
+	"login_failures",
 	"calls",
 	"conversations",
 	"messages",

@@ -27,6 +27,8 @@ type Handlers struct {
 	Feed http.Handler
 	// Booking serves the public booking pages.
 	Booking BookingHandlers
+	// Dashboard serves /login, /logout and /dashboard/; nil serves none of them.
+	Dashboard http.Handler
 }
 
 // BookingHandlers serve the booking pages at /book/<business slug>. A nil handler leaves its
@@ -72,6 +74,12 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 	handleIf(mux, "GET /book/{business}", h.Booking.Page)
 	handleIf(mux, "POST /book/{business}", h.Booking.Submit)
 	handleIf(mux, "GET /book/assets/{file}", h.Booking.Assets)
+	if h.Dashboard != nil {
+		// Dashboard: user sessions; each route checks its own membership and CSRF token.
+		mux.Handle("/dashboard/", h.Dashboard)
+		mux.Handle("/login", h.Dashboard)
+		mux.Handle("/logout", h.Dashboard)
+	}
 	return recoverPanics(securityHeaders(mux), log)
 }
 

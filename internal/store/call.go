@@ -89,6 +89,7 @@ type NewCall struct {
 
 // EnsureCall returns the call with the provider's call id, creating it from c when missing.
 func (o ops) EnsureCall(ctx context.Context, c NewCall) (Call, error) {
+	o.noteActivity(c.BusinessID)
 	row, err := o.q.InsertCall(ctx, dbsqlc.InsertCallParams{
 		BusinessID:     int64(c.BusinessID),
 		NumberID:       nullInt(int64(c.NumberID)),

@@ -22,6 +22,8 @@ type Conversation struct {
 	LastInboundAt         time.Time
 	LastHumanReplyAt      time.Time
 	AutomationPausedUntil time.Time
+	// AssignedTo is the dashboard user who looks after the conversation, or 0.
+	AssignedTo UserID
 	// Bot is what the booking bot remembers about the conversation.
 	Bot       BookingBot
 	CreatedAt time.Time
@@ -192,6 +194,7 @@ func conversationFromRow(row dbsqlc.Conversation) Conversation {
 		LastInboundAt:         timeOf(row.LastInboundAt),
 		LastHumanReplyAt:      timeOf(row.LastHumanReplyAt),
 		AutomationPausedUntil: timeOf(row.AutomationPausedUntil),
+		AssignedTo:            UserID(row.AssignedUserID.Int64),
 		CreatedAt:             row.CreatedAt.UTC(),
 		UpdatedAt:             row.UpdatedAt.UTC(),
 	}

@@ -152,6 +152,7 @@ func (o ops) InsertMessage(ctx context.Context, m Message) (Message, bool, error
 	if err != nil {
 		return Message{}, false, fmt.Errorf("insert message to %s: %w", m.To, err)
 	}
+	o.noteActivity(m.BusinessID)
 	out, err := messageFromRow(row)
 	return out, true, err
 }

@@ -73,6 +73,8 @@ type ops struct {
 	q       *dbsqlc.Queries
 	dialect Dialect
 	now     func() time.Time
+	// activity is set in a transaction, which publishes ActivityTopic for it before committing.
+	activity *activity
 }
 
 // Options configures Open.
@@ -242,8 +244,12 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{ops: ops{q: s.q.WithTx(sqlTx), dialect: s.dialect, now: s.now}, tx: sqlTx}
+	tx := &Tx{ops: ops{q: s.q.WithTx(sqlTx), dialect: s.dialect, now: s.now, activity: &activity{}}, tx: sqlTx}
 	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := tx.publishActivity(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

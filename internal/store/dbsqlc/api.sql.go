@@ -447,7 +447,7 @@ func (q *Queries) ListContactsNewest(ctx context.Context, arg ListContactsNewest
 }
 
 const listConversationsNewest = `-- name: ListConversationsNewest :many
-SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at FROM conversations
+SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot, assigned_user_id FROM conversations
 WHERE business_id = $1
   AND (CAST($2 AS BIGINT) = 0 OR id < CAST($2 AS BIGINT))
 ORDER BY id DESC
@@ -481,6 +481,8 @@ func (q *Queries) ListConversationsNewest(ctx context.Context, arg ListConversat
 			&i.AutomationPausedUntil,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.BookingBot,
+			&i.AssignedUserID,
 		); err != nil {
 			return nil, err
 		}

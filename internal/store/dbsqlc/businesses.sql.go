@@ -22,7 +22,7 @@ func (q *Queries) CountBusinesses(ctx context.Context) (int64, error) {
 }
 
 const getBusiness = `-- name: GetBusiness :one
-SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings FROM businesses WHERE id = $1
+SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings, agency_id FROM businesses WHERE id = $1
 `
 
 func (q *Queries) GetBusiness(ctx context.Context, id int64) (Business, error) {
@@ -46,12 +46,13 @@ func (q *Queries) GetBusiness(ctx context.Context, id int64) (Business, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Settings,
+		&i.AgencyID,
 	)
 	return i, err
 }
 
 const getBusinessBySlug = `-- name: GetBusinessBySlug :one
-SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings FROM businesses WHERE slug = $1
+SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings, agency_id FROM businesses WHERE slug = $1
 `
 
 func (q *Queries) GetBusinessBySlug(ctx context.Context, slug string) (Business, error) {
@@ -75,12 +76,13 @@ func (q *Queries) GetBusinessBySlug(ctx context.Context, slug string) (Business,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Settings,
+		&i.AgencyID,
 	)
 	return i, err
 }
 
 const listBusinesses = `-- name: ListBusinesses :many
-SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings FROM businesses ORDER BY slug
+SELECT id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings, agency_id FROM businesses ORDER BY slug
 `
 
 func (q *Queries) ListBusinesses(ctx context.Context) ([]Business, error) {
@@ -110,6 +112,7 @@ func (q *Queries) ListBusinesses(ctx context.Context) ([]Business, error) {
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Settings,
+			&i.AgencyID,
 		); err != nil {
 			return nil, err
 		}
@@ -145,7 +148,7 @@ ON CONFLICT (slug) DO UPDATE SET
     screen_prompt = excluded.screen_prompt,
     settings = excluded.settings,
     updated_at = excluded.updated_at
-RETURNING id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings
+RETURNING id, slug, name, time_zone, region, rep_name, booking_url, hours, text_back_enabled, text_back_window_seconds, text_back_template, after_hours_template, missed_call_message, screen_prompt, created_at, updated_at, settings, agency_id
 `
 
 type UpsertBusinessParams struct {
@@ -203,6 +206,7 @@ func (q *Queries) UpsertBusiness(ctx context.Context, arg UpsertBusinessParams) 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Settings,
+		&i.AgencyID,
 	)
 	return i, err
 }

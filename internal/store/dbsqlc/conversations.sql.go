@@ -15,7 +15,7 @@ const ensureConversation = `-- name: EnsureConversation :one
 INSERT INTO conversations (business_id, contact_id, created_at, updated_at)
 VALUES ($1, $2, $3, $3)
 ON CONFLICT (business_id, contact_id) DO UPDATE SET updated_at = conversations.updated_at
-RETURNING id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot
+RETURNING id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot, assigned_user_id
 `
 
 type EnsureConversationParams struct {
@@ -40,12 +40,13 @@ func (q *Queries) EnsureConversation(ctx context.Context, arg EnsureConversation
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.BookingBot,
+		&i.AssignedUserID,
 	)
 	return i, err
 }
 
 const getConversation = `-- name: GetConversation :one
-SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot FROM conversations WHERE business_id = $1 AND id = $2
+SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot, assigned_user_id FROM conversations WHERE business_id = $1 AND id = $2
 `
 
 type GetConversationParams struct {
@@ -69,6 +70,7 @@ func (q *Queries) GetConversation(ctx context.Context, arg GetConversationParams
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.BookingBot,
+		&i.AssignedUserID,
 	)
 	return i, err
 }

@@ -30,6 +30,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.advanceSequenceStmt, err = db.PrepareContext(ctx, advanceSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query AdvanceSequence: %w", err)
 	}
+	if q.assignConversationStmt, err = db.PrepareContext(ctx, assignConversation); err != nil {
+		return nil, fmt.Errorf("error preparing query AssignConversation: %w", err)
+	}
 	if q.cancelBookingStmt, err = db.PrepareContext(ctx, cancelBooking); err != nil {
 		return nil, fmt.Errorf("error preparing query CancelBooking: %w", err)
 	}
@@ -38,6 +41,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.claimTextBackWindowStmt, err = db.PrepareContext(ctx, claimTextBackWindow); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTextBackWindow: %w", err)
+	}
+	if q.clearLoginFailuresStmt, err = db.PrepareContext(ctx, clearLoginFailures); err != nil {
+		return nil, fmt.Errorf("error preparing query ClearLoginFailures: %w", err)
 	}
 	if q.completeTaskStmt, err = db.PrepareContext(ctx, completeTask); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteTask: %w", err)
@@ -69,17 +75,29 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.deleteExchangesBeforeStmt, err = db.PrepareContext(ctx, deleteExchangesBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteExchangesBefore: %w", err)
 	}
+	if q.deleteExpiredSessionsStmt, err = db.PrepareContext(ctx, deleteExpiredSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExpiredSessions: %w", err)
+	}
 	if q.deleteHookEndpointStmt, err = db.PrepareContext(ctx, deleteHookEndpoint); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteHookEndpoint: %w", err)
 	}
 	if q.deleteHookEventsBeforeStmt, err = db.PrepareContext(ctx, deleteHookEventsBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteHookEventsBefore: %w", err)
 	}
+	if q.deleteLoginFailuresBeforeStmt, err = db.PrepareContext(ctx, deleteLoginFailuresBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteLoginFailuresBefore: %w", err)
+	}
 	if q.deleteProcessedWebhooksBeforeStmt, err = db.PrepareContext(ctx, deleteProcessedWebhooksBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteProcessedWebhooksBefore: %w", err)
 	}
 	if q.deleteSandboxMessagesBeforeStmt, err = db.PrepareContext(ctx, deleteSandboxMessagesBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteSandboxMessagesBefore: %w", err)
+	}
+	if q.deleteSessionStmt, err = db.PrepareContext(ctx, deleteSession); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSession: %w", err)
+	}
+	if q.deleteUserSessionsStmt, err = db.PrepareContext(ctx, deleteUserSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteUserSessions: %w", err)
 	}
 	if q.ensureConversationStmt, err = db.PrepareContext(ctx, ensureConversation); err != nil {
 		return nil, fmt.Errorf("error preparing query EnsureConversation: %w", err)
@@ -105,6 +123,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
 	}
+	if q.getAgencyStmt, err = db.PrepareContext(ctx, getAgency); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAgency: %w", err)
+	}
 	if q.getAlertStmt, err = db.PrepareContext(ctx, getAlert); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAlert: %w", err)
 	}
@@ -122,6 +143,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getBusinessCallStmt, err = db.PrepareContext(ctx, getBusinessCall); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBusinessCall: %w", err)
+	}
+	if q.getBusinessExchangeStmt, err = db.PrepareContext(ctx, getBusinessExchange); err != nil {
+		return nil, fmt.Errorf("error preparing query GetBusinessExchange: %w", err)
 	}
 	if q.getBusinessMessageStmt, err = db.PrepareContext(ctx, getBusinessMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query GetBusinessMessage: %w", err)
@@ -149,6 +173,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getConversationStmt, err = db.PrepareContext(ctx, getConversation); err != nil {
 		return nil, fmt.Errorf("error preparing query GetConversation: %w", err)
+	}
+	if q.getConversationByContactStmt, err = db.PrepareContext(ctx, getConversationByContact); err != nil {
+		return nil, fmt.Errorf("error preparing query GetConversationByContact: %w", err)
 	}
 	if q.getHookDeliveryStmt, err = db.PrepareContext(ctx, getHookDelivery); err != nil {
 		return nil, fmt.Errorf("error preparing query GetHookDelivery: %w", err)
@@ -183,8 +210,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getSequenceStmt, err = db.PrepareContext(ctx, getSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSequence: %w", err)
 	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
 	if q.getTaskStmt, err = db.PrepareContext(ctx, getTask); err != nil {
 		return nil, fmt.Errorf("error preparing query GetTask: %w", err)
+	}
+	if q.getUserStmt, err = db.PrepareContext(ctx, getUser); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUser: %w", err)
+	}
+	if q.getUserBusinessRolesStmt, err = db.PrepareContext(ctx, getUserBusinessRoles); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserBusinessRoles: %w", err)
+	}
+	if q.getUserByEmailStmt, err = db.PrepareContext(ctx, getUserByEmail); err != nil {
+		return nil, fmt.Errorf("error preparing query GetUserByEmail: %w", err)
 	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
@@ -219,6 +258,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertHookEventStmt, err = db.PrepareContext(ctx, insertHookEvent); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertHookEvent: %w", err)
 	}
+	if q.insertLoginFailureStmt, err = db.PrepareContext(ctx, insertLoginFailure); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertLoginFailure: %w", err)
+	}
+	if q.insertMembershipStmt, err = db.PrepareContext(ctx, insertMembership); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertMembership: %w", err)
+	}
 	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
 	}
@@ -231,8 +276,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.insertSandboxMessageStmt, err = db.PrepareContext(ctx, insertSandboxMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertSandboxMessage: %w", err)
 	}
+	if q.insertSessionStmt, err = db.PrepareContext(ctx, insertSession); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertSession: %w", err)
+	}
 	if q.insertTaskStmt, err = db.PrepareContext(ctx, insertTask); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertTask: %w", err)
+	}
+	if q.insertUserStmt, err = db.PrepareContext(ctx, insertUser); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertUser: %w", err)
 	}
 	if q.insertWebhookStmt, err = db.PrepareContext(ctx, insertWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertWebhook: %w", err)
@@ -255,11 +306,38 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listAlertsPageStmt, err = db.PrepareContext(ctx, listAlertsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAlertsPage: %w", err)
 	}
+	if q.listAnalyticsBookingsStmt, err = db.PrepareContext(ctx, listAnalyticsBookings); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAnalyticsBookings: %w", err)
+	}
+	if q.listAnalyticsCallsStmt, err = db.PrepareContext(ctx, listAnalyticsCalls); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAnalyticsCalls: %w", err)
+	}
+	if q.listAnalyticsRepliesStmt, err = db.PrepareContext(ctx, listAnalyticsReplies); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAnalyticsReplies: %w", err)
+	}
 	if q.listBookingsNewestStmt, err = db.PrepareContext(ctx, listBookingsNewest); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBookingsNewest: %w", err)
 	}
 	if q.listBookingsPageStmt, err = db.PrepareContext(ctx, listBookingsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBookingsPage: %w", err)
+	}
+	if q.listBusinessCallsStmt, err = db.PrepareContext(ctx, listBusinessCalls); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBusinessCalls: %w", err)
+	}
+	if q.listBusinessConversationMessagesStmt, err = db.PrepareContext(ctx, listBusinessConversationMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBusinessConversationMessages: %w", err)
+	}
+	if q.listBusinessExchangesStmt, err = db.PrepareContext(ctx, listBusinessExchanges); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBusinessExchanges: %w", err)
+	}
+	if q.listBusinessMembersStmt, err = db.PrepareContext(ctx, listBusinessMembers); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBusinessMembers: %w", err)
+	}
+	if q.listBusinessMessageEventsStmt, err = db.PrepareContext(ctx, listBusinessMessageEvents); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBusinessMessageEvents: %w", err)
+	}
+	if q.listBusinessTasksStmt, err = db.PrepareContext(ctx, listBusinessTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListBusinessTasks: %w", err)
 	}
 	if q.listBusinessesStmt, err = db.PrepareContext(ctx, listBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListBusinesses: %w", err)
@@ -273,8 +351,20 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listCallsPageStmt, err = db.PrepareContext(ctx, listCallsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCallsPage: %w", err)
 	}
+	if q.listContactAlertsStmt, err = db.PrepareContext(ctx, listContactAlerts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContactAlerts: %w", err)
+	}
 	if q.listContactBookingsStmt, err = db.PrepareContext(ctx, listContactBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContactBookings: %w", err)
+	}
+	if q.listContactCallsStmt, err = db.PrepareContext(ctx, listContactCalls); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContactCalls: %w", err)
+	}
+	if q.listContactMessagesStmt, err = db.PrepareContext(ctx, listContactMessages); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContactMessages: %w", err)
+	}
+	if q.listContactTasksStmt, err = db.PrepareContext(ctx, listContactTasks); err != nil {
+		return nil, fmt.Errorf("error preparing query ListContactTasks: %w", err)
 	}
 	if q.listContactsNewestStmt, err = db.PrepareContext(ctx, listContactsNewest); err != nil {
 		return nil, fmt.Errorf("error preparing query ListContactsNewest: %w", err)
@@ -303,11 +393,32 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listHookEndpointsStmt, err = db.PrepareContext(ctx, listHookEndpoints); err != nil {
 		return nil, fmt.Errorf("error preparing query ListHookEndpoints: %w", err)
 	}
+	if q.listInboxStmt, err = db.PrepareContext(ctx, listInbox); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInbox: %w", err)
+	}
+	if q.listInboxAssignedStmt, err = db.PrepareContext(ctx, listInboxAssigned); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInboxAssigned: %w", err)
+	}
+	if q.listInboxByContactStmt, err = db.PrepareContext(ctx, listInboxByContact); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInboxByContact: %w", err)
+	}
+	if q.listInboxUnreadStmt, err = db.PrepareContext(ctx, listInboxUnread); err != nil {
+		return nil, fmt.Errorf("error preparing query ListInboxUnread: %w", err)
+	}
 	if q.listLiveBookingsStmt, err = db.PrepareContext(ctx, listLiveBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query ListLiveBookings: %w", err)
 	}
+	if q.listLoginFailuresStmt, err = db.PrepareContext(ctx, listLoginFailures); err != nil {
+		return nil, fmt.Errorf("error preparing query ListLoginFailures: %w", err)
+	}
+	if q.listMembershipsStmt, err = db.PrepareContext(ctx, listMemberships); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMemberships: %w", err)
+	}
 	if q.listMessageEventsStmt, err = db.PrepareContext(ctx, listMessageEvents); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessageEvents: %w", err)
+	}
+	if q.listMessageExchangesStmt, err = db.PrepareContext(ctx, listMessageExchanges); err != nil {
+		return nil, fmt.Errorf("error preparing query ListMessageExchanges: %w", err)
 	}
 	if q.listMessagesByCallStmt, err = db.PrepareContext(ctx, listMessagesByCall); err != nil {
 		return nil, fmt.Errorf("error preparing query ListMessagesByCall: %w", err)
@@ -351,8 +462,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listTasksPageStmt, err = db.PrepareContext(ctx, listTasksPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTasksPage: %w", err)
 	}
+	if q.listUserBusinessesStmt, err = db.PrepareContext(ctx, listUserBusinesses); err != nil {
+		return nil, fmt.Errorf("error preparing query ListUserBusinesses: %w", err)
+	}
 	if q.markAlertUpdateSentStmt, err = db.PrepareContext(ctx, markAlertUpdateSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkAlertUpdateSent: %w", err)
+	}
+	if q.markConversationReadStmt, err = db.PrepareContext(ctx, markConversationRead); err != nil {
+		return nil, fmt.Errorf("error preparing query MarkConversationRead: %w", err)
 	}
 	if q.markMessageFailedStmt, err = db.PrepareContext(ctx, markMessageFailed); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkMessageFailed: %w", err)
@@ -375,6 +492,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.noteOutboundStmt, err = db.PrepareContext(ctx, noteOutbound); err != nil {
 		return nil, fmt.Errorf("error preparing query NoteOutbound: %w", err)
 	}
+	if q.noteUserLoginStmt, err = db.PrepareContext(ctx, noteUserLogin); err != nil {
+		return nil, fmt.Errorf("error preparing query NoteUserLogin: %w", err)
+	}
 	if q.recentAutomatedSentStmt, err = db.PrepareContext(ctx, recentAutomatedSent); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentAutomatedSent: %w", err)
 	}
@@ -390,8 +510,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.revokeAPIKeyStmt, err = db.PrepareContext(ctx, revokeAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query RevokeAPIKey: %w", err)
 	}
+	if q.searchInboxStmt, err = db.PrepareContext(ctx, searchInbox); err != nil {
+		return nil, fmt.Errorf("error preparing query SearchInbox: %w", err)
+	}
 	if q.setAlertDeliveryStatusStmt, err = db.PrepareContext(ctx, setAlertDeliveryStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query SetAlertDeliveryStatus: %w", err)
+	}
+	if q.setBusinessAgencyStmt, err = db.PrepareContext(ctx, setBusinessAgency); err != nil {
+		return nil, fmt.Errorf("error preparing query SetBusinessAgency: %w", err)
 	}
 	if q.setCalendarFeedTokenStmt, err = db.PrepareContext(ctx, setCalendarFeedToken); err != nil {
 		return nil, fmt.Errorf("error preparing query SetCalendarFeedToken: %w", err)
@@ -453,6 +579,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setMessageStatusStmt, err = db.PrepareContext(ctx, setMessageStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMessageStatus: %w", err)
 	}
+	if q.setUserPasswordStmt, err = db.PrepareContext(ctx, setUserPassword); err != nil {
+		return nil, fmt.Errorf("error preparing query SetUserPassword: %w", err)
+	}
 	if q.startSequenceStmt, err = db.PrepareContext(ctx, startSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query StartSequence: %w", err)
 	}
@@ -462,8 +591,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.touchAPIKeyStmt, err = db.PrepareContext(ctx, touchAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query TouchAPIKey: %w", err)
 	}
+	if q.touchSessionStmt, err = db.PrepareContext(ctx, touchSession); err != nil {
+		return nil, fmt.Errorf("error preparing query TouchSession: %w", err)
+	}
 	if q.updateContactProfileStmt, err = db.PrepareContext(ctx, updateContactProfile); err != nil {
 		return nil, fmt.Errorf("error preparing query UpdateContactProfile: %w", err)
+	}
+	if q.upsertAgencyStmt, err = db.PrepareContext(ctx, upsertAgency); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertAgency: %w", err)
 	}
 	if q.upsertBusinessStmt, err = db.PrepareContext(ctx, upsertBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertBusiness: %w", err)
@@ -495,6 +630,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing advanceSequenceStmt: %w", cerr)
 		}
 	}
+	if q.assignConversationStmt != nil {
+		if cerr := q.assignConversationStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing assignConversationStmt: %w", cerr)
+		}
+	}
 	if q.cancelBookingStmt != nil {
 		if cerr := q.cancelBookingStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing cancelBookingStmt: %w", cerr)
@@ -508,6 +648,11 @@ func (q *Queries) Close() error {
 	if q.claimTextBackWindowStmt != nil {
 		if cerr := q.claimTextBackWindowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimTextBackWindowStmt: %w", cerr)
+		}
+	}
+	if q.clearLoginFailuresStmt != nil {
+		if cerr := q.clearLoginFailuresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing clearLoginFailuresStmt: %w", cerr)
 		}
 	}
 	if q.completeTaskStmt != nil {
@@ -560,6 +705,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteExchangesBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deleteExpiredSessionsStmt != nil {
+		if cerr := q.deleteExpiredSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExpiredSessionsStmt: %w", cerr)
+		}
+	}
 	if q.deleteHookEndpointStmt != nil {
 		if cerr := q.deleteHookEndpointStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteHookEndpointStmt: %w", cerr)
@@ -570,6 +720,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing deleteHookEventsBeforeStmt: %w", cerr)
 		}
 	}
+	if q.deleteLoginFailuresBeforeStmt != nil {
+		if cerr := q.deleteLoginFailuresBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteLoginFailuresBeforeStmt: %w", cerr)
+		}
+	}
 	if q.deleteProcessedWebhooksBeforeStmt != nil {
 		if cerr := q.deleteProcessedWebhooksBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteProcessedWebhooksBeforeStmt: %w", cerr)
@@ -578,6 +733,16 @@ func (q *Queries) Close() error {
 	if q.deleteSandboxMessagesBeforeStmt != nil {
 		if cerr := q.deleteSandboxMessagesBeforeStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteSandboxMessagesBeforeStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionStmt != nil {
+		if cerr := q.deleteSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteUserSessionsStmt != nil {
+		if cerr := q.deleteUserSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteUserSessionsStmt: %w", cerr)
 		}
 	}
 	if q.ensureConversationStmt != nil {
@@ -620,6 +785,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getAPIKeyByHashStmt: %w", cerr)
 		}
 	}
+	if q.getAgencyStmt != nil {
+		if cerr := q.getAgencyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAgencyStmt: %w", cerr)
+		}
+	}
 	if q.getAlertStmt != nil {
 		if cerr := q.getAlertStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getAlertStmt: %w", cerr)
@@ -648,6 +818,11 @@ func (q *Queries) Close() error {
 	if q.getBusinessCallStmt != nil {
 		if cerr := q.getBusinessCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getBusinessCallStmt: %w", cerr)
+		}
+	}
+	if q.getBusinessExchangeStmt != nil {
+		if cerr := q.getBusinessExchangeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getBusinessExchangeStmt: %w", cerr)
 		}
 	}
 	if q.getBusinessMessageStmt != nil {
@@ -693,6 +868,11 @@ func (q *Queries) Close() error {
 	if q.getConversationStmt != nil {
 		if cerr := q.getConversationStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getConversationStmt: %w", cerr)
+		}
+	}
+	if q.getConversationByContactStmt != nil {
+		if cerr := q.getConversationByContactStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getConversationByContactStmt: %w", cerr)
 		}
 	}
 	if q.getHookDeliveryStmt != nil {
@@ -750,9 +930,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getSequenceStmt: %w", cerr)
 		}
 	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
 	if q.getTaskStmt != nil {
 		if cerr := q.getTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getTaskStmt: %w", cerr)
+		}
+	}
+	if q.getUserStmt != nil {
+		if cerr := q.getUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserStmt: %w", cerr)
+		}
+	}
+	if q.getUserBusinessRolesStmt != nil {
+		if cerr := q.getUserBusinessRolesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserBusinessRolesStmt: %w", cerr)
+		}
+	}
+	if q.getUserByEmailStmt != nil {
+		if cerr := q.getUserByEmailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getUserByEmailStmt: %w", cerr)
 		}
 	}
 	if q.getWebhookStmt != nil {
@@ -810,6 +1010,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertHookEventStmt: %w", cerr)
 		}
 	}
+	if q.insertLoginFailureStmt != nil {
+		if cerr := q.insertLoginFailureStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertLoginFailureStmt: %w", cerr)
+		}
+	}
+	if q.insertMembershipStmt != nil {
+		if cerr := q.insertMembershipStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertMembershipStmt: %w", cerr)
+		}
+	}
 	if q.insertMessageStmt != nil {
 		if cerr := q.insertMessageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertMessageStmt: %w", cerr)
@@ -830,9 +1040,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing insertSandboxMessageStmt: %w", cerr)
 		}
 	}
+	if q.insertSessionStmt != nil {
+		if cerr := q.insertSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertSessionStmt: %w", cerr)
+		}
+	}
 	if q.insertTaskStmt != nil {
 		if cerr := q.insertTaskStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertTaskStmt: %w", cerr)
+		}
+	}
+	if q.insertUserStmt != nil {
+		if cerr := q.insertUserStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertUserStmt: %w", cerr)
 		}
 	}
 	if q.insertWebhookStmt != nil {
@@ -870,6 +1090,21 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listAlertsPageStmt: %w", cerr)
 		}
 	}
+	if q.listAnalyticsBookingsStmt != nil {
+		if cerr := q.listAnalyticsBookingsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAnalyticsBookingsStmt: %w", cerr)
+		}
+	}
+	if q.listAnalyticsCallsStmt != nil {
+		if cerr := q.listAnalyticsCallsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAnalyticsCallsStmt: %w", cerr)
+		}
+	}
+	if q.listAnalyticsRepliesStmt != nil {
+		if cerr := q.listAnalyticsRepliesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAnalyticsRepliesStmt: %w", cerr)
+		}
+	}
 	if q.listBookingsNewestStmt != nil {
 		if cerr := q.listBookingsNewestStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBookingsNewestStmt: %w", cerr)
@@ -878,6 +1113,36 @@ func (q *Queries) Close() error {
 	if q.listBookingsPageStmt != nil {
 		if cerr := q.listBookingsPageStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listBookingsPageStmt: %w", cerr)
+		}
+	}
+	if q.listBusinessCallsStmt != nil {
+		if cerr := q.listBusinessCallsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBusinessCallsStmt: %w", cerr)
+		}
+	}
+	if q.listBusinessConversationMessagesStmt != nil {
+		if cerr := q.listBusinessConversationMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBusinessConversationMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listBusinessExchangesStmt != nil {
+		if cerr := q.listBusinessExchangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBusinessExchangesStmt: %w", cerr)
+		}
+	}
+	if q.listBusinessMembersStmt != nil {
+		if cerr := q.listBusinessMembersStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBusinessMembersStmt: %w", cerr)
+		}
+	}
+	if q.listBusinessMessageEventsStmt != nil {
+		if cerr := q.listBusinessMessageEventsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBusinessMessageEventsStmt: %w", cerr)
+		}
+	}
+	if q.listBusinessTasksStmt != nil {
+		if cerr := q.listBusinessTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listBusinessTasksStmt: %w", cerr)
 		}
 	}
 	if q.listBusinessesStmt != nil {
@@ -900,9 +1165,29 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listCallsPageStmt: %w", cerr)
 		}
 	}
+	if q.listContactAlertsStmt != nil {
+		if cerr := q.listContactAlertsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContactAlertsStmt: %w", cerr)
+		}
+	}
 	if q.listContactBookingsStmt != nil {
 		if cerr := q.listContactBookingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listContactBookingsStmt: %w", cerr)
+		}
+	}
+	if q.listContactCallsStmt != nil {
+		if cerr := q.listContactCallsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContactCallsStmt: %w", cerr)
+		}
+	}
+	if q.listContactMessagesStmt != nil {
+		if cerr := q.listContactMessagesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContactMessagesStmt: %w", cerr)
+		}
+	}
+	if q.listContactTasksStmt != nil {
+		if cerr := q.listContactTasksStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listContactTasksStmt: %w", cerr)
 		}
 	}
 	if q.listContactsNewestStmt != nil {
@@ -950,14 +1235,49 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listHookEndpointsStmt: %w", cerr)
 		}
 	}
+	if q.listInboxStmt != nil {
+		if cerr := q.listInboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInboxStmt: %w", cerr)
+		}
+	}
+	if q.listInboxAssignedStmt != nil {
+		if cerr := q.listInboxAssignedStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInboxAssignedStmt: %w", cerr)
+		}
+	}
+	if q.listInboxByContactStmt != nil {
+		if cerr := q.listInboxByContactStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInboxByContactStmt: %w", cerr)
+		}
+	}
+	if q.listInboxUnreadStmt != nil {
+		if cerr := q.listInboxUnreadStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listInboxUnreadStmt: %w", cerr)
+		}
+	}
 	if q.listLiveBookingsStmt != nil {
 		if cerr := q.listLiveBookingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listLiveBookingsStmt: %w", cerr)
 		}
 	}
+	if q.listLoginFailuresStmt != nil {
+		if cerr := q.listLoginFailuresStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listLoginFailuresStmt: %w", cerr)
+		}
+	}
+	if q.listMembershipsStmt != nil {
+		if cerr := q.listMembershipsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMembershipsStmt: %w", cerr)
+		}
+	}
 	if q.listMessageEventsStmt != nil {
 		if cerr := q.listMessageEventsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listMessageEventsStmt: %w", cerr)
+		}
+	}
+	if q.listMessageExchangesStmt != nil {
+		if cerr := q.listMessageExchangesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listMessageExchangesStmt: %w", cerr)
 		}
 	}
 	if q.listMessagesByCallStmt != nil {
@@ -1030,9 +1350,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listTasksPageStmt: %w", cerr)
 		}
 	}
+	if q.listUserBusinessesStmt != nil {
+		if cerr := q.listUserBusinessesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listUserBusinessesStmt: %w", cerr)
+		}
+	}
 	if q.markAlertUpdateSentStmt != nil {
 		if cerr := q.markAlertUpdateSentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markAlertUpdateSentStmt: %w", cerr)
+		}
+	}
+	if q.markConversationReadStmt != nil {
+		if cerr := q.markConversationReadStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing markConversationReadStmt: %w", cerr)
 		}
 	}
 	if q.markMessageFailedStmt != nil {
@@ -1070,6 +1400,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing noteOutboundStmt: %w", cerr)
 		}
 	}
+	if q.noteUserLoginStmt != nil {
+		if cerr := q.noteUserLoginStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing noteUserLoginStmt: %w", cerr)
+		}
+	}
 	if q.recentAutomatedSentStmt != nil {
 		if cerr := q.recentAutomatedSentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recentAutomatedSentStmt: %w", cerr)
@@ -1095,9 +1430,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing revokeAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.searchInboxStmt != nil {
+		if cerr := q.searchInboxStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing searchInboxStmt: %w", cerr)
+		}
+	}
 	if q.setAlertDeliveryStatusStmt != nil {
 		if cerr := q.setAlertDeliveryStatusStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setAlertDeliveryStatusStmt: %w", cerr)
+		}
+	}
+	if q.setBusinessAgencyStmt != nil {
+		if cerr := q.setBusinessAgencyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setBusinessAgencyStmt: %w", cerr)
 		}
 	}
 	if q.setCalendarFeedTokenStmt != nil {
@@ -1200,6 +1545,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setMessageStatusStmt: %w", cerr)
 		}
 	}
+	if q.setUserPasswordStmt != nil {
+		if cerr := q.setUserPasswordStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setUserPasswordStmt: %w", cerr)
+		}
+	}
 	if q.startSequenceStmt != nil {
 		if cerr := q.startSequenceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing startSequenceStmt: %w", cerr)
@@ -1215,9 +1565,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing touchAPIKeyStmt: %w", cerr)
 		}
 	}
+	if q.touchSessionStmt != nil {
+		if cerr := q.touchSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing touchSessionStmt: %w", cerr)
+		}
+	}
 	if q.updateContactProfileStmt != nil {
 		if cerr := q.updateContactProfileStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing updateContactProfileStmt: %w", cerr)
+		}
+	}
+	if q.upsertAgencyStmt != nil {
+		if cerr := q.upsertAgencyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertAgencyStmt: %w", cerr)
 		}
 	}
 	if q.upsertBusinessStmt != nil {
@@ -1282,317 +1642,407 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                                DBTX
-	tx                                *sql.Tx
-	addAlertOccurrenceStmt            *sql.Stmt
-	advanceSequenceStmt               *sql.Stmt
-	cancelBookingStmt                 *sql.Stmt
-	claimMessageStmt                  *sql.Stmt
-	claimTextBackWindowStmt           *sql.Stmt
-	completeTaskStmt                  *sql.Stmt
-	confirmBookingStmt                *sql.Stmt
-	countBookingsStartingStmt         *sql.Stmt
-	countBusinessesStmt               *sql.Stmt
-	countOpenTasksStmt                *sql.Stmt
-	countOutboundStmt                 *sql.Stmt
-	countOverlappingBookingsStmt      *sql.Stmt
-	decideCallStmt                    *sql.Stmt
-	deleteContactBookingsStmt         *sql.Stmt
-	deleteExchangesBeforeStmt         *sql.Stmt
-	deleteHookEndpointStmt            *sql.Stmt
-	deleteHookEventsBeforeStmt        *sql.Stmt
-	deleteProcessedWebhooksBeforeStmt *sql.Stmt
-	deleteSandboxMessagesBeforeStmt   *sql.Stmt
-	ensureConversationStmt            *sql.Stmt
-	escalateAlertStmt                 *sql.Stmt
-	expireHoldsStmt                   *sql.Stmt
-	findOpenAlertStmt                 *sql.Stmt
-	findSandboxMessageStmt            *sql.Stmt
-	finishHookAttemptStmt             *sql.Stmt
-	finishSequenceStmt                *sql.Stmt
-	getAPIKeyByHashStmt               *sql.Stmt
-	getAlertStmt                      *sql.Stmt
-	getBookingStmt                    *sql.Stmt
-	getBookingByIdempotencyKeyStmt    *sql.Stmt
-	getBusinessStmt                   *sql.Stmt
-	getBusinessBySlugStmt             *sql.Stmt
-	getBusinessCallStmt               *sql.Stmt
-	getBusinessMessageStmt            *sql.Stmt
-	getCalendarStmt                   *sql.Stmt
-	getCalendarByFeedTokenStmt        *sql.Stmt
-	getCalendarBySlugStmt             *sql.Stmt
-	getCallStmt                       *sql.Stmt
-	getCallByProviderCallIDStmt       *sql.Stmt
-	getContactStmt                    *sql.Stmt
-	getContactByE164Stmt              *sql.Stmt
-	getConversationStmt               *sql.Stmt
-	getHookDeliveryStmt               *sql.Stmt
-	getHookEndpointStmt               *sql.Stmt
-	getMessageStmt                    *sql.Stmt
-	getMessageByIdempotencyKeyStmt    *sql.Stmt
-	getMessageByProviderIDStmt        *sql.Stmt
-	getNumberStmt                     *sql.Stmt
-	getNumberByE164Stmt               *sql.Stmt
-	getNumberByWebhookTokenStmt       *sql.Stmt
-	getProviderStmt                   *sql.Stmt
-	getProviderByNameStmt             *sql.Stmt
-	getSequenceStmt                   *sql.Stmt
-	getTaskStmt                       *sql.Stmt
-	getWebhookStmt                    *sql.Stmt
-	holdQueuedFollowUpsStmt           *sql.Stmt
-	insertAPIKeyStmt                  *sql.Stmt
-	insertAlertStmt                   *sql.Stmt
-	insertAlertDeliveryStmt           *sql.Stmt
-	insertBookingStmt                 *sql.Stmt
-	insertCallStmt                    *sql.Stmt
-	insertHookAttemptStmt             *sql.Stmt
-	insertHookDeliveryStmt            *sql.Stmt
-	insertHookEndpointStmt            *sql.Stmt
-	insertHookEventStmt               *sql.Stmt
-	insertMessageStmt                 *sql.Stmt
-	insertMessageEventStmt            *sql.Stmt
-	insertProviderExchangeStmt        *sql.Stmt
-	insertSandboxMessageStmt          *sql.Stmt
-	insertTaskStmt                    *sql.Stmt
-	insertWebhookStmt                 *sql.Stmt
-	latestNumberOfContactStmt         *sql.Stmt
-	latestSMSAlertToStmt              *sql.Stmt
-	listAPIKeysStmt                   *sql.Stmt
-	listAlertDeliveriesStmt           *sql.Stmt
-	listAlertsStmt                    *sql.Stmt
-	listAlertsPageStmt                *sql.Stmt
-	listBookingsNewestStmt            *sql.Stmt
-	listBookingsPageStmt              *sql.Stmt
-	listBusinessesStmt                *sql.Stmt
-	listCalendarsStmt                 *sql.Stmt
-	listCallsNewestStmt               *sql.Stmt
-	listCallsPageStmt                 *sql.Stmt
-	listContactBookingsStmt           *sql.Stmt
-	listContactsNewestStmt            *sql.Stmt
-	listContactsPageStmt              *sql.Stmt
-	listConversationMessagesStmt      *sql.Stmt
-	listConversationsNewestStmt       *sql.Stmt
-	listConversationsPageStmt         *sql.Stmt
-	listFeedBookingsStmt              *sql.Stmt
-	listHookAttemptsStmt              *sql.Stmt
-	listHookDeliveriesStmt            *sql.Stmt
-	listHookEndpointsStmt             *sql.Stmt
-	listLiveBookingsStmt              *sql.Stmt
-	listMessageEventsStmt             *sql.Stmt
-	listMessagesByCallStmt            *sql.Stmt
-	listMessagesNewestStmt            *sql.Stmt
-	listMessagesPageStmt              *sql.Stmt
-	listNumbersByBusinessStmt         *sql.Stmt
-	listProvidersStmt                 *sql.Stmt
-	listProvidersByAccountSIDStmt     *sql.Stmt
-	listRecentCallsStmt               *sql.Stmt
-	listRecentCallsByBusinessStmt     *sql.Stmt
-	listRecentMessagesStmt            *sql.Stmt
-	listSequencesStmt                 *sql.Stmt
-	listSequencesPageStmt             *sql.Stmt
-	listTasksStmt                     *sql.Stmt
-	listTasksNewestStmt               *sql.Stmt
-	listTasksPageStmt                 *sql.Stmt
-	markAlertUpdateSentStmt           *sql.Stmt
-	markMessageFailedStmt             *sql.Stmt
-	markMessageQueuedStmt             *sql.Stmt
-	markMessageSentStmt               *sql.Stmt
-	markWebhookProcessedStmt          *sql.Stmt
-	noteHumanReplyStmt                *sql.Stmt
-	noteInboundStmt                   *sql.Stmt
-	noteOutboundStmt                  *sql.Stmt
-	recentAutomatedSentStmt           *sql.Stmt
-	releaseContactHoldsStmt           *sql.Stmt
-	releaseTextBackWindowStmt         *sql.Stmt
-	resolveContactAlertsStmt          *sql.Stmt
-	revokeAPIKeyStmt                  *sql.Stmt
-	setAlertDeliveryStatusStmt        *sql.Stmt
-	setCalendarFeedTokenStmt          *sql.Stmt
-	setCallAnsweredByStmt             *sql.Stmt
-	setCallDialResultStmt             *sql.Stmt
-	setCallHandlingStmt               *sql.Stmt
-	setCallScreenDigitsStmt           *sql.Stmt
-	setCallStatusStmt                 *sql.Stmt
-	setCallTextBackStmt               *sql.Stmt
-	setContactKindStmt                *sql.Stmt
-	setContactLineTypeStmt            *sql.Stmt
-	setContactOptOutSourceStmt        *sql.Stmt
-	setContactOptedInStmt             *sql.Stmt
-	setContactOptedOutStmt            *sql.Stmt
-	setContactQualifierStmt           *sql.Stmt
-	setContactReviewStmt              *sql.Stmt
-	setContactSMSBlockedStmt          *sql.Stmt
-	setContactTagsStmt                *sql.Stmt
-	setContactTimeZoneStmt            *sql.Stmt
-	setConversationAwaitingStmt       *sql.Stmt
-	setConversationBookingBotStmt     *sql.Stmt
-	setMessageStatusStmt              *sql.Stmt
-	startSequenceStmt                 *sql.Stmt
-	stopSequencesStmt                 *sql.Stmt
-	touchAPIKeyStmt                   *sql.Stmt
-	updateContactProfileStmt          *sql.Stmt
-	upsertBusinessStmt                *sql.Stmt
-	upsertCalendarStmt                *sql.Stmt
-	upsertContactStmt                 *sql.Stmt
-	upsertNumberStmt                  *sql.Stmt
-	upsertProviderStmt                *sql.Stmt
+	db                                   DBTX
+	tx                                   *sql.Tx
+	addAlertOccurrenceStmt               *sql.Stmt
+	advanceSequenceStmt                  *sql.Stmt
+	assignConversationStmt               *sql.Stmt
+	cancelBookingStmt                    *sql.Stmt
+	claimMessageStmt                     *sql.Stmt
+	claimTextBackWindowStmt              *sql.Stmt
+	clearLoginFailuresStmt               *sql.Stmt
+	completeTaskStmt                     *sql.Stmt
+	confirmBookingStmt                   *sql.Stmt
+	countBookingsStartingStmt            *sql.Stmt
+	countBusinessesStmt                  *sql.Stmt
+	countOpenTasksStmt                   *sql.Stmt
+	countOutboundStmt                    *sql.Stmt
+	countOverlappingBookingsStmt         *sql.Stmt
+	decideCallStmt                       *sql.Stmt
+	deleteContactBookingsStmt            *sql.Stmt
+	deleteExchangesBeforeStmt            *sql.Stmt
+	deleteExpiredSessionsStmt            *sql.Stmt
+	deleteHookEndpointStmt               *sql.Stmt
+	deleteHookEventsBeforeStmt           *sql.Stmt
+	deleteLoginFailuresBeforeStmt        *sql.Stmt
+	deleteProcessedWebhooksBeforeStmt    *sql.Stmt
+	deleteSandboxMessagesBeforeStmt      *sql.Stmt
+	deleteSessionStmt                    *sql.Stmt
+	deleteUserSessionsStmt               *sql.Stmt
+	ensureConversationStmt               *sql.Stmt
+	escalateAlertStmt                    *sql.Stmt
+	expireHoldsStmt                      *sql.Stmt
+	findOpenAlertStmt                    *sql.Stmt
+	findSandboxMessageStmt               *sql.Stmt
+	finishHookAttemptStmt                *sql.Stmt
+	finishSequenceStmt                   *sql.Stmt
+	getAPIKeyByHashStmt                  *sql.Stmt
+	getAgencyStmt                        *sql.Stmt
+	getAlertStmt                         *sql.Stmt
+	getBookingStmt                       *sql.Stmt
+	getBookingByIdempotencyKeyStmt       *sql.Stmt
+	getBusinessStmt                      *sql.Stmt
+	getBusinessBySlugStmt                *sql.Stmt
+	getBusinessCallStmt                  *sql.Stmt
+	getBusinessExchangeStmt              *sql.Stmt
+	getBusinessMessageStmt               *sql.Stmt
+	getCalendarStmt                      *sql.Stmt
+	getCalendarByFeedTokenStmt           *sql.Stmt
+	getCalendarBySlugStmt                *sql.Stmt
+	getCallStmt                          *sql.Stmt
+	getCallByProviderCallIDStmt          *sql.Stmt
+	getContactStmt                       *sql.Stmt
+	getContactByE164Stmt                 *sql.Stmt
+	getConversationStmt                  *sql.Stmt
+	getConversationByContactStmt         *sql.Stmt
+	getHookDeliveryStmt                  *sql.Stmt
+	getHookEndpointStmt                  *sql.Stmt
+	getMessageStmt                       *sql.Stmt
+	getMessageByIdempotencyKeyStmt       *sql.Stmt
+	getMessageByProviderIDStmt           *sql.Stmt
+	getNumberStmt                        *sql.Stmt
+	getNumberByE164Stmt                  *sql.Stmt
+	getNumberByWebhookTokenStmt          *sql.Stmt
+	getProviderStmt                      *sql.Stmt
+	getProviderByNameStmt                *sql.Stmt
+	getSequenceStmt                      *sql.Stmt
+	getSessionStmt                       *sql.Stmt
+	getTaskStmt                          *sql.Stmt
+	getUserStmt                          *sql.Stmt
+	getUserBusinessRolesStmt             *sql.Stmt
+	getUserByEmailStmt                   *sql.Stmt
+	getWebhookStmt                       *sql.Stmt
+	holdQueuedFollowUpsStmt              *sql.Stmt
+	insertAPIKeyStmt                     *sql.Stmt
+	insertAlertStmt                      *sql.Stmt
+	insertAlertDeliveryStmt              *sql.Stmt
+	insertBookingStmt                    *sql.Stmt
+	insertCallStmt                       *sql.Stmt
+	insertHookAttemptStmt                *sql.Stmt
+	insertHookDeliveryStmt               *sql.Stmt
+	insertHookEndpointStmt               *sql.Stmt
+	insertHookEventStmt                  *sql.Stmt
+	insertLoginFailureStmt               *sql.Stmt
+	insertMembershipStmt                 *sql.Stmt
+	insertMessageStmt                    *sql.Stmt
+	insertMessageEventStmt               *sql.Stmt
+	insertProviderExchangeStmt           *sql.Stmt
+	insertSandboxMessageStmt             *sql.Stmt
+	insertSessionStmt                    *sql.Stmt
+	insertTaskStmt                       *sql.Stmt
+	insertUserStmt                       *sql.Stmt
+	insertWebhookStmt                    *sql.Stmt
+	latestNumberOfContactStmt            *sql.Stmt
+	latestSMSAlertToStmt                 *sql.Stmt
+	listAPIKeysStmt                      *sql.Stmt
+	listAlertDeliveriesStmt              *sql.Stmt
+	listAlertsStmt                       *sql.Stmt
+	listAlertsPageStmt                   *sql.Stmt
+	listAnalyticsBookingsStmt            *sql.Stmt
+	listAnalyticsCallsStmt               *sql.Stmt
+	listAnalyticsRepliesStmt             *sql.Stmt
+	listBookingsNewestStmt               *sql.Stmt
+	listBookingsPageStmt                 *sql.Stmt
+	listBusinessCallsStmt                *sql.Stmt
+	listBusinessConversationMessagesStmt *sql.Stmt
+	listBusinessExchangesStmt            *sql.Stmt
+	listBusinessMembersStmt              *sql.Stmt
+	listBusinessMessageEventsStmt        *sql.Stmt
+	listBusinessTasksStmt                *sql.Stmt
+	listBusinessesStmt                   *sql.Stmt
+	listCalendarsStmt                    *sql.Stmt
+	listCallsNewestStmt                  *sql.Stmt
+	listCallsPageStmt                    *sql.Stmt
+	listContactAlertsStmt                *sql.Stmt
+	listContactBookingsStmt              *sql.Stmt
+	listContactCallsStmt                 *sql.Stmt
+	listContactMessagesStmt              *sql.Stmt
+	listContactTasksStmt                 *sql.Stmt
+	listContactsNewestStmt               *sql.Stmt
+	listContactsPageStmt                 *sql.Stmt
+	listConversationMessagesStmt         *sql.Stmt
+	listConversationsNewestStmt          *sql.Stmt
+	listConversationsPageStmt            *sql.Stmt
+	listFeedBookingsStmt                 *sql.Stmt
+	listHookAttemptsStmt                 *sql.Stmt
+	listHookDeliveriesStmt               *sql.Stmt
+	listHookEndpointsStmt                *sql.Stmt
+	listInboxStmt                        *sql.Stmt
+	listInboxAssignedStmt                *sql.Stmt
+	listInboxByContactStmt               *sql.Stmt
+	listInboxUnreadStmt                  *sql.Stmt
+	listLiveBookingsStmt                 *sql.Stmt
+	listLoginFailuresStmt                *sql.Stmt
+	listMembershipsStmt                  *sql.Stmt
+	listMessageEventsStmt                *sql.Stmt
+	listMessageExchangesStmt             *sql.Stmt
+	listMessagesByCallStmt               *sql.Stmt
+	listMessagesNewestStmt               *sql.Stmt
+	listMessagesPageStmt                 *sql.Stmt
+	listNumbersByBusinessStmt            *sql.Stmt
+	listProvidersStmt                    *sql.Stmt
+	listProvidersByAccountSIDStmt        *sql.Stmt
+	listRecentCallsStmt                  *sql.Stmt
+	listRecentCallsByBusinessStmt        *sql.Stmt
+	listRecentMessagesStmt               *sql.Stmt
+	listSequencesStmt                    *sql.Stmt
+	listSequencesPageStmt                *sql.Stmt
+	listTasksStmt                        *sql.Stmt
+	listTasksNewestStmt                  *sql.Stmt
+	listTasksPageStmt                    *sql.Stmt
+	listUserBusinessesStmt               *sql.Stmt
+	markAlertUpdateSentStmt              *sql.Stmt
+	markConversationReadStmt             *sql.Stmt
+	markMessageFailedStmt                *sql.Stmt
+	markMessageQueuedStmt                *sql.Stmt
+	markMessageSentStmt                  *sql.Stmt
+	markWebhookProcessedStmt             *sql.Stmt
+	noteHumanReplyStmt                   *sql.Stmt
+	noteInboundStmt                      *sql.Stmt
+	noteOutboundStmt                     *sql.Stmt
+	noteUserLoginStmt                    *sql.Stmt
+	recentAutomatedSentStmt              *sql.Stmt
+	releaseContactHoldsStmt              *sql.Stmt
+	releaseTextBackWindowStmt            *sql.Stmt
+	resolveContactAlertsStmt             *sql.Stmt
+	revokeAPIKeyStmt                     *sql.Stmt
+	searchInboxStmt                      *sql.Stmt
+	setAlertDeliveryStatusStmt           *sql.Stmt
+	setBusinessAgencyStmt                *sql.Stmt
+	setCalendarFeedTokenStmt             *sql.Stmt
+	setCallAnsweredByStmt                *sql.Stmt
+	setCallDialResultStmt                *sql.Stmt
+	setCallHandlingStmt                  *sql.Stmt
+	setCallScreenDigitsStmt              *sql.Stmt
+	setCallStatusStmt                    *sql.Stmt
+	setCallTextBackStmt                  *sql.Stmt
+	setContactKindStmt                   *sql.Stmt
+	setContactLineTypeStmt               *sql.Stmt
+	setContactOptOutSourceStmt           *sql.Stmt
+	setContactOptedInStmt                *sql.Stmt
+	setContactOptedOutStmt               *sql.Stmt
+	setContactQualifierStmt              *sql.Stmt
+	setContactReviewStmt                 *sql.Stmt
+	setContactSMSBlockedStmt             *sql.Stmt
+	setContactTagsStmt                   *sql.Stmt
+	setContactTimeZoneStmt               *sql.Stmt
+	setConversationAwaitingStmt          *sql.Stmt
+	setConversationBookingBotStmt        *sql.Stmt
+	setMessageStatusStmt                 *sql.Stmt
+	setUserPasswordStmt                  *sql.Stmt
+	startSequenceStmt                    *sql.Stmt
+	stopSequencesStmt                    *sql.Stmt
+	touchAPIKeyStmt                      *sql.Stmt
+	touchSessionStmt                     *sql.Stmt
+	updateContactProfileStmt             *sql.Stmt
+	upsertAgencyStmt                     *sql.Stmt
+	upsertBusinessStmt                   *sql.Stmt
+	upsertCalendarStmt                   *sql.Stmt
+	upsertContactStmt                    *sql.Stmt
+	upsertNumberStmt                     *sql.Stmt
+	upsertProviderStmt                   *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                                tx,
-		tx:                                tx,
-		addAlertOccurrenceStmt:            q.addAlertOccurrenceStmt,
-		advanceSequenceStmt:               q.advanceSequenceStmt,
-		cancelBookingStmt:                 q.cancelBookingStmt,
-		claimMessageStmt:                  q.claimMessageStmt,
-		claimTextBackWindowStmt:           q.claimTextBackWindowStmt,
-		completeTaskStmt:                  q.completeTaskStmt,
-		confirmBookingStmt:                q.confirmBookingStmt,
-		countBookingsStartingStmt:         q.countBookingsStartingStmt,
-		countBusinessesStmt:               q.countBusinessesStmt,
-		countOpenTasksStmt:                q.countOpenTasksStmt,
-		countOutboundStmt:                 q.countOutboundStmt,
-		countOverlappingBookingsStmt:      q.countOverlappingBookingsStmt,
-		decideCallStmt:                    q.decideCallStmt,
-		deleteContactBookingsStmt:         q.deleteContactBookingsStmt,
-		deleteExchangesBeforeStmt:         q.deleteExchangesBeforeStmt,
-		deleteHookEndpointStmt:            q.deleteHookEndpointStmt,
-		deleteHookEventsBeforeStmt:        q.deleteHookEventsBeforeStmt,
-		deleteProcessedWebhooksBeforeStmt: q.deleteProcessedWebhooksBeforeStmt,
-		deleteSandboxMessagesBeforeStmt:   q.deleteSandboxMessagesBeforeStmt,
-		ensureConversationStmt:            q.ensureConversationStmt,
-		escalateAlertStmt:                 q.escalateAlertStmt,
-		expireHoldsStmt:                   q.expireHoldsStmt,
-		findOpenAlertStmt:                 q.findOpenAlertStmt,
-		findSandboxMessageStmt:            q.findSandboxMessageStmt,
-		finishHookAttemptStmt:             q.finishHookAttemptStmt,
-		finishSequenceStmt:                q.finishSequenceStmt,
-		getAPIKeyByHashStmt:               q.getAPIKeyByHashStmt,
-		getAlertStmt:                      q.getAlertStmt,
-		getBookingStmt:                    q.getBookingStmt,
-		getBookingByIdempotencyKeyStmt:    q.getBookingByIdempotencyKeyStmt,
-		getBusinessStmt:                   q.getBusinessStmt,
-		getBusinessBySlugStmt:             q.getBusinessBySlugStmt,
-		getBusinessCallStmt:               q.getBusinessCallStmt,
-		getBusinessMessageStmt:            q.getBusinessMessageStmt,
-		getCalendarStmt:                   q.getCalendarStmt,
-		getCalendarByFeedTokenStmt:        q.getCalendarByFeedTokenStmt,
-		getCalendarBySlugStmt:             q.getCalendarBySlugStmt,
-		getCallStmt:                       q.getCallStmt,
-		getCallByProviderCallIDStmt:       q.getCallByProviderCallIDStmt,
-		getContactStmt:                    q.getContactStmt,
-		getContactByE164Stmt:              q.getContactByE164Stmt,
-		getConversationStmt:               q.getConversationStmt,
-		getHookDeliveryStmt:               q.getHookDeliveryStmt,
-		getHookEndpointStmt:               q.getHookEndpointStmt,
-		getMessageStmt:                    q.getMessageStmt,
-		getMessageByIdempotencyKeyStmt:    q.getMessageByIdempotencyKeyStmt,
-		getMessageByProviderIDStmt:        q.getMessageByProviderIDStmt,
-		getNumberStmt:                     q.getNumberStmt,
-		getNumberByE164Stmt:               q.getNumberByE164Stmt,
-		getNumberByWebhookTokenStmt:       q.getNumberByWebhookTokenStmt,
-		getProviderStmt:                   q.getProviderStmt,
-		getProviderByNameStmt:             q.getProviderByNameStmt,
-		getSequenceStmt:                   q.getSequenceStmt,
-		getTaskStmt:                       q.getTaskStmt,
-		getWebhookStmt:                    q.getWebhookStmt,
-		holdQueuedFollowUpsStmt:           q.holdQueuedFollowUpsStmt,
-		insertAPIKeyStmt:                  q.insertAPIKeyStmt,
-		insertAlertStmt:                   q.insertAlertStmt,
-		insertAlertDeliveryStmt:           q.insertAlertDeliveryStmt,
-		insertBookingStmt:                 q.insertBookingStmt,
-		insertCallStmt:                    q.insertCallStmt,
-		insertHookAttemptStmt:             q.insertHookAttemptStmt,
-		insertHookDeliveryStmt:            q.insertHookDeliveryStmt,
-		insertHookEndpointStmt:            q.insertHookEndpointStmt,
-		insertHookEventStmt:               q.insertHookEventStmt,
-		insertMessageStmt:                 q.insertMessageStmt,
-		insertMessageEventStmt:            q.insertMessageEventStmt,
-		insertProviderExchangeStmt:        q.insertProviderExchangeStmt,
-		insertSandboxMessageStmt:          q.insertSandboxMessageStmt,
-		insertTaskStmt:                    q.insertTaskStmt,
-		insertWebhookStmt:                 q.insertWebhookStmt,
-		latestNumberOfContactStmt:         q.latestNumberOfContactStmt,
-		latestSMSAlertToStmt:              q.latestSMSAlertToStmt,
-		listAPIKeysStmt:                   q.listAPIKeysStmt,
-		listAlertDeliveriesStmt:           q.listAlertDeliveriesStmt,
-		listAlertsStmt:                    q.listAlertsStmt,
-		listAlertsPageStmt:                q.listAlertsPageStmt,
-		listBookingsNewestStmt:            q.listBookingsNewestStmt,
-		listBookingsPageStmt:              q.listBookingsPageStmt,
-		listBusinessesStmt:                q.listBusinessesStmt,
-		listCalendarsStmt:                 q.listCalendarsStmt,
-		listCallsNewestStmt:               q.listCallsNewestStmt,
-		listCallsPageStmt:                 q.listCallsPageStmt,
-		listContactBookingsStmt:           q.listContactBookingsStmt,
-		listContactsNewestStmt:            q.listContactsNewestStmt,
-		listContactsPageStmt:              q.listContactsPageStmt,
-		listConversationMessagesStmt:      q.listConversationMessagesStmt,
-		listConversationsNewestStmt:       q.listConversationsNewestStmt,
-		listConversationsPageStmt:         q.listConversationsPageStmt,
-		listFeedBookingsStmt:              q.listFeedBookingsStmt,
-		listHookAttemptsStmt:              q.listHookAttemptsStmt,
-		listHookDeliveriesStmt:            q.listHookDeliveriesStmt,
-		listHookEndpointsStmt:             q.listHookEndpointsStmt,
-		listLiveBookingsStmt:              q.listLiveBookingsStmt,
-		listMessageEventsStmt:             q.listMessageEventsStmt,
-		listMessagesByCallStmt:            q.listMessagesByCallStmt,
-		listMessagesNewestStmt:            q.listMessagesNewestStmt,
-		listMessagesPageStmt:              q.listMessagesPageStmt,
-		listNumbersByBusinessStmt:         q.listNumbersByBusinessStmt,
-		listProvidersStmt:                 q.listProvidersStmt,
-		listProvidersByAccountSIDStmt:     q.listProvidersByAccountSIDStmt,
-		listRecentCallsStmt:               q.listRecentCallsStmt,
-		listRecentCallsByBusinessStmt:     q.listRecentCallsByBusinessStmt,
-		listRecentMessagesStmt:            q.listRecentMessagesStmt,
-		listSequencesStmt:                 q.listSequencesStmt,
-		listSequencesPageStmt:             q.listSequencesPageStmt,
-		listTasksStmt:                     q.listTasksStmt,
-		listTasksNewestStmt:               q.listTasksNewestStmt,
-		listTasksPageStmt:                 q.listTasksPageStmt,
-		markAlertUpdateSentStmt:           q.markAlertUpdateSentStmt,
-		markMessageFailedStmt:             q.markMessageFailedStmt,
-		markMessageQueuedStmt:             q.markMessageQueuedStmt,
-		markMessageSentStmt:               q.markMessageSentStmt,
-		markWebhookProcessedStmt:          q.markWebhookProcessedStmt,
-		noteHumanReplyStmt:                q.noteHumanReplyStmt,
-		noteInboundStmt:                   q.noteInboundStmt,
-		noteOutboundStmt:                  q.noteOutboundStmt,
-		recentAutomatedSentStmt:           q.recentAutomatedSentStmt,
-		releaseContactHoldsStmt:           q.releaseContactHoldsStmt,
-		releaseTextBackWindowStmt:         q.releaseTextBackWindowStmt,
-		resolveContactAlertsStmt:          q.resolveContactAlertsStmt,
-		revokeAPIKeyStmt:                  q.revokeAPIKeyStmt,
-		setAlertDeliveryStatusStmt:        q.setAlertDeliveryStatusStmt,
-		setCalendarFeedTokenStmt:          q.setCalendarFeedTokenStmt,
-		setCallAnsweredByStmt:             q.setCallAnsweredByStmt,
-		setCallDialResultStmt:             q.setCallDialResultStmt,
-		setCallHandlingStmt:               q.setCallHandlingStmt,
-		setCallScreenDigitsStmt:           q.setCallScreenDigitsStmt,
-		setCallStatusStmt:                 q.setCallStatusStmt,
-		setCallTextBackStmt:               q.setCallTextBackStmt,
-		setContactKindStmt:                q.setContactKindStmt,
-		setContactLineTypeStmt:            q.setContactLineTypeStmt,
-		setContactOptOutSourceStmt:        q.setContactOptOutSourceStmt,
-		setContactOptedInStmt:             q.setContactOptedInStmt,
-		setContactOptedOutStmt:            q.setContactOptedOutStmt,
-		setContactQualifierStmt:           q.setContactQualifierStmt,
-		setContactReviewStmt:              q.setContactReviewStmt,
-		setContactSMSBlockedStmt:          q.setContactSMSBlockedStmt,
-		setContactTagsStmt:                q.setContactTagsStmt,
-		setContactTimeZoneStmt:            q.setContactTimeZoneStmt,
-		setConversationAwaitingStmt:       q.setConversationAwaitingStmt,
-		setConversationBookingBotStmt:     q.setConversationBookingBotStmt,
-		setMessageStatusStmt:              q.setMessageStatusStmt,
-		startSequenceStmt:                 q.startSequenceStmt,
-		stopSequencesStmt:                 q.stopSequencesStmt,
-		touchAPIKeyStmt:                   q.touchAPIKeyStmt,
-		updateContactProfileStmt:          q.updateContactProfileStmt,
-		upsertBusinessStmt:                q.upsertBusinessStmt,
-		upsertCalendarStmt:                q.upsertCalendarStmt,
-		upsertContactStmt:                 q.upsertContactStmt,
-		upsertNumberStmt:                  q.upsertNumberStmt,
-		upsertProviderStmt:                q.upsertProviderStmt,
+		db:                                   tx,
+		tx:                                   tx,
+		addAlertOccurrenceStmt:               q.addAlertOccurrenceStmt,
+		advanceSequenceStmt:                  q.advanceSequenceStmt,
+		assignConversationStmt:               q.assignConversationStmt,
+		cancelBookingStmt:                    q.cancelBookingStmt,
+		claimMessageStmt:                     q.claimMessageStmt,
+		claimTextBackWindowStmt:              q.claimTextBackWindowStmt,
+		clearLoginFailuresStmt:               q.clearLoginFailuresStmt,
+		completeTaskStmt:                     q.completeTaskStmt,
+		confirmBookingStmt:                   q.confirmBookingStmt,
+		countBookingsStartingStmt:            q.countBookingsStartingStmt,
+		countBusinessesStmt:                  q.countBusinessesStmt,
+		countOpenTasksStmt:                   q.countOpenTasksStmt,
+		countOutboundStmt:                    q.countOutboundStmt,
+		countOverlappingBookingsStmt:         q.countOverlappingBookingsStmt,
+		decideCallStmt:                       q.decideCallStmt,
+		deleteContactBookingsStmt:            q.deleteContactBookingsStmt,
+		deleteExchangesBeforeStmt:            q.deleteExchangesBeforeStmt,
+		deleteExpiredSessionsStmt:            q.deleteExpiredSessionsStmt,
+		deleteHookEndpointStmt:               q.deleteHookEndpointStmt,
+		deleteHookEventsBeforeStmt:           q.deleteHookEventsBeforeStmt,
+		deleteLoginFailuresBeforeStmt:        q.deleteLoginFailuresBeforeStmt,
+		deleteProcessedWebhooksBeforeStmt:    q.deleteProcessedWebhooksBeforeStmt,
+		deleteSandboxMessagesBeforeStmt:      q.deleteSandboxMessagesBeforeStmt,
+		deleteSessionStmt:                    q.deleteSessionStmt,
+		deleteUserSessionsStmt:               q.deleteUserSessionsStmt,
+		ensureConversationStmt:               q.ensureConversationStmt,
+		escalateAlertStmt:                    q.escalateAlertStmt,
+		expireHoldsStmt:                      q.expireHoldsStmt,
+		findOpenAlertStmt:                    q.findOpenAlertStmt,
+		findSandboxMessageStmt:               q.findSandboxMessageStmt,
+		finishHookAttemptStmt:                q.finishHookAttemptStmt,
+		finishSequenceStmt:                   q.finishSequenceStmt,
+		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
+		getAgencyStmt:                        q.getAgencyStmt,
+		getAlertStmt:                         q.getAlertStmt,
+		getBookingStmt:                       q.getBookingStmt,
+		getBookingByIdempotencyKeyStmt:       q.getBookingByIdempotencyKeyStmt,
+		getBusinessStmt:                      q.getBusinessStmt,
+		getBusinessBySlugStmt:                q.getBusinessBySlugStmt,
+		getBusinessCallStmt:                  q.getBusinessCallStmt,
+		getBusinessExchangeStmt:              q.getBusinessExchangeStmt,
+		getBusinessMessageStmt:               q.getBusinessMessageStmt,
+		getCalendarStmt:                      q.getCalendarStmt,
+		getCalendarByFeedTokenStmt:           q.getCalendarByFeedTokenStmt,
+		getCalendarBySlugStmt:                q.getCalendarBySlugStmt,
+		getCallStmt:                          q.getCallStmt,
+		getCallByProviderCallIDStmt:          q.getCallByProviderCallIDStmt,
+		getContactStmt:                       q.getContactStmt,
+		getContactByE164Stmt:                 q.getContactByE164Stmt,
+		getConversationStmt:                  q.getConversationStmt,
+		getConversationByContactStmt:         q.getConversationByContactStmt,
+		getHookDeliveryStmt:                  q.getHookDeliveryStmt,
+		getHookEndpointStmt:                  q.getHookEndpointStmt,
+		getMessageStmt:                       q.getMessageStmt,
+		getMessageByIdempotencyKeyStmt:       q.getMessageByIdempotencyKeyStmt,
+		getMessageByProviderIDStmt:           q.getMessageByProviderIDStmt,
+		getNumberStmt:                        q.getNumberStmt,
+		getNumberByE164Stmt:                  q.getNumberByE164Stmt,
+		getNumberByWebhookTokenStmt:          q.getNumberByWebhookTokenStmt,
+		getProviderStmt:                      q.getProviderStmt,
+		getProviderByNameStmt:                q.getProviderByNameStmt,
+		getSequenceStmt:                      q.getSequenceStmt,
+		getSessionStmt:                       q.getSessionStmt,
+		getTaskStmt:                          q.getTaskStmt,
+		getUserStmt:                          q.getUserStmt,
+		getUserBusinessRolesStmt:             q.getUserBusinessRolesStmt,
+		getUserByEmailStmt:                   q.getUserByEmailStmt,
+		getWebhookStmt:                       q.getWebhookStmt,
+		holdQueuedFollowUpsStmt:              q.holdQueuedFollowUpsStmt,
+		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
+		insertAlertStmt:                      q.insertAlertStmt,
+		insertAlertDeliveryStmt:              q.insertAlertDeliveryStmt,
+		insertBookingStmt:                    q.insertBookingStmt,
+		insertCallStmt:                       q.insertCallStmt,
+		insertHookAttemptStmt:                q.insertHookAttemptStmt,
+		insertHookDeliveryStmt:               q.insertHookDeliveryStmt,
+		insertHookEndpointStmt:               q.insertHookEndpointStmt,
+		insertHookEventStmt:                  q.insertHookEventStmt,
+		insertLoginFailureStmt:               q.insertLoginFailureStmt,
+		insertMembershipStmt:                 q.insertMembershipStmt,
+		insertMessageStmt:                    q.insertMessageStmt,
+		insertMessageEventStmt:               q.insertMessageEventStmt,
+		insertProviderExchangeStmt:           q.insertProviderExchangeStmt,
+		insertSandboxMessageStmt:             q.insertSandboxMessageStmt,
+		insertSessionStmt:                    q.insertSessionStmt,
+		insertTaskStmt:                       q.insertTaskStmt,
+		insertUserStmt:                       q.insertUserStmt,
+		insertWebhookStmt:                    q.insertWebhookStmt,
+		latestNumberOfContactStmt:            q.latestNumberOfContactStmt,
+		latestSMSAlertToStmt:                 q.latestSMSAlertToStmt,
+		listAPIKeysStmt:                      q.listAPIKeysStmt,
+		listAlertDeliveriesStmt:              q.listAlertDeliveriesStmt,
+		listAlertsStmt:                       q.listAlertsStmt,
+		listAlertsPageStmt:                   q.listAlertsPageStmt,
+		listAnalyticsBookingsStmt:            q.listAnalyticsBookingsStmt,
+		listAnalyticsCallsStmt:               q.listAnalyticsCallsStmt,
+		listAnalyticsRepliesStmt:             q.listAnalyticsRepliesStmt,
+		listBookingsNewestStmt:               q.listBookingsNewestStmt,
+		listBookingsPageStmt:                 q.listBookingsPageStmt,
+		listBusinessCallsStmt:                q.listBusinessCallsStmt,
+		listBusinessConversationMessagesStmt: q.listBusinessConversationMessagesStmt,
+		listBusinessExchangesStmt:            q.listBusinessExchangesStmt,
+		listBusinessMembersStmt:              q.listBusinessMembersStmt,
+		listBusinessMessageEventsStmt:        q.listBusinessMessageEventsStmt,
+		listBusinessTasksStmt:                q.listBusinessTasksStmt,
+		listBusinessesStmt:                   q.listBusinessesStmt,
+		listCalendarsStmt:                    q.listCalendarsStmt,
+		listCallsNewestStmt:                  q.listCallsNewestStmt,
+		listCallsPageStmt:                    q.listCallsPageStmt,
+		listContactAlertsStmt:                q.listContactAlertsStmt,
+		listContactBookingsStmt:              q.listContactBookingsStmt,
+		listContactCallsStmt:                 q.listContactCallsStmt,
+		listContactMessagesStmt:              q.listContactMessagesStmt,
+		listContactTasksStmt:                 q.listContactTasksStmt,
+		listContactsNewestStmt:               q.listContactsNewestStmt,
+		listContactsPageStmt:                 q.listContactsPageStmt,
+		listConversationMessagesStmt:         q.listConversationMessagesStmt,
+		listConversationsNewestStmt:          q.listConversationsNewestStmt,
+		listConversationsPageStmt:            q.listConversationsPageStmt,
+		listFeedBookingsStmt:                 q.listFeedBookingsStmt,
+		listHookAttemptsStmt:                 q.listHookAttemptsStmt,
+		listHookDeliveriesStmt:               q.listHookDeliveriesStmt,
+		listHookEndpointsStmt:                q.listHookEndpointsStmt,
+		listInboxStmt:                        q.listInboxStmt,
+		listInboxAssignedStmt:                q.listInboxAssignedStmt,
+		listInboxByContactStmt:               q.listInboxByContactStmt,
+		listInboxUnreadStmt:                  q.listInboxUnreadStmt,
+		listLiveBookingsStmt:                 q.listLiveBookingsStmt,
+		listLoginFailuresStmt:                q.listLoginFailuresStmt,
+		listMembershipsStmt:                  q.listMembershipsStmt,
+		listMessageEventsStmt:                q.listMessageEventsStmt,
+		listMessageExchangesStmt:             q.listMessageExchangesStmt,
+		listMessagesByCallStmt:               q.listMessagesByCallStmt,
+		listMessagesNewestStmt:               q.listMessagesNewestStmt,
+		listMessagesPageStmt:                 q.listMessagesPageStmt,
+		listNumbersByBusinessStmt:            q.listNumbersByBusinessStmt,
+		listProvidersStmt:                    q.listProvidersStmt,
+		listProvidersByAccountSIDStmt:        q.listProvidersByAccountSIDStmt,
+		listRecentCallsStmt:                  q.listRecentCallsStmt,
+		listRecentCallsByBusinessStmt:        q.listRecentCallsByBusinessStmt,
+		listRecentMessagesStmt:               q.listRecentMessagesStmt,
+		listSequencesStmt:                    q.listSequencesStmt,
+		listSequencesPageStmt:                q.listSequencesPageStmt,
+		listTasksStmt:                        q.listTasksStmt,
+		listTasksNewestStmt:                  q.listTasksNewestStmt,
+		listTasksPageStmt:                    q.listTasksPageStmt,
+		listUserBusinessesStmt:               q.listUserBusinessesStmt,
+		markAlertUpdateSentStmt:              q.markAlertUpdateSentStmt,
+		markConversationReadStmt:             q.markConversationReadStmt,
+		markMessageFailedStmt:                q.markMessageFailedStmt,
+		markMessageQueuedStmt:                q.markMessageQueuedStmt,
+		markMessageSentStmt:                  q.markMessageSentStmt,
+		markWebhookProcessedStmt:             q.markWebhookProcessedStmt,
+		noteHumanReplyStmt:                   q.noteHumanReplyStmt,
+		noteInboundStmt:                      q.noteInboundStmt,
+		noteOutboundStmt:                     q.noteOutboundStmt,
+		noteUserLoginStmt:                    q.noteUserLoginStmt,
+		recentAutomatedSentStmt:              q.recentAutomatedSentStmt,
+		releaseContactHoldsStmt:              q.releaseContactHoldsStmt,
+		releaseTextBackWindowStmt:            q.releaseTextBackWindowStmt,
+		resolveContactAlertsStmt:             q.resolveContactAlertsStmt,
+		revokeAPIKeyStmt:                     q.revokeAPIKeyStmt,
+		searchInboxStmt:                      q.searchInboxStmt,
+		setAlertDeliveryStatusStmt:           q.setAlertDeliveryStatusStmt,
+		setBusinessAgencyStmt:                q.setBusinessAgencyStmt,
+		setCalendarFeedTokenStmt:             q.setCalendarFeedTokenStmt,
+		setCallAnsweredByStmt:                q.setCallAnsweredByStmt,
+		setCallDialResultStmt:                q.setCallDialResultStmt,
+		setCallHandlingStmt:                  q.setCallHandlingStmt,
+		setCallScreenDigitsStmt:              q.setCallScreenDigitsStmt,
+		setCallStatusStmt:                    q.setCallStatusStmt,
+		setCallTextBackStmt:                  q.setCallTextBackStmt,
+		setContactKindStmt:                   q.setContactKindStmt,
+		setContactLineTypeStmt:               q.setContactLineTypeStmt,
+		setContactOptOutSourceStmt:           q.setContactOptOutSourceStmt,
+		setContactOptedInStmt:                q.setContactOptedInStmt,
+		setContactOptedOutStmt:               q.setContactOptedOutStmt,
+		setContactQualifierStmt:              q.setContactQualifierStmt,
+		setContactReviewStmt:                 q.setContactReviewStmt,
+		setContactSMSBlockedStmt:             q.setContactSMSBlockedStmt,
+		setContactTagsStmt:                   q.setContactTagsStmt,
+		setContactTimeZoneStmt:               q.setContactTimeZoneStmt,
+		setConversationAwaitingStmt:          q.setConversationAwaitingStmt,
+		setConversationBookingBotStmt:        q.setConversationBookingBotStmt,
+		setMessageStatusStmt:                 q.setMessageStatusStmt,
+		setUserPasswordStmt:                  q.setUserPasswordStmt,
+		startSequenceStmt:                    q.startSequenceStmt,
+		stopSequencesStmt:                    q.stopSequencesStmt,
+		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
+		touchSessionStmt:                     q.touchSessionStmt,
+		updateContactProfileStmt:             q.updateContactProfileStmt,
+		upsertAgencyStmt:                     q.upsertAgencyStmt,
+		upsertBusinessStmt:                   q.upsertBusinessStmt,
+		upsertCalendarStmt:                   q.upsertCalendarStmt,
+		upsertContactStmt:                    q.upsertContactStmt,
+		upsertNumberStmt:                     q.upsertNumberStmt,
+		upsertProviderStmt:                   q.upsertProviderStmt,
 	}
 }

@@ -188,7 +188,7 @@ func (q *Queries) ListContactsPage(ctx context.Context, arg ListContactsPagePara
 }
 
 const listConversationsPage = `-- name: ListConversationsPage :many
-SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot FROM conversations
+SELECT id, business_id, contact_id, awaiting, unread, last_message_at, last_inbound_at, last_human_reply_at, automation_paused_until, created_at, updated_at, booking_bot, assigned_user_id FROM conversations
 WHERE business_id = $1 AND id > $2
 ORDER BY id
 LIMIT $3
@@ -222,6 +222,7 @@ func (q *Queries) ListConversationsPage(ctx context.Context, arg ListConversatio
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.BookingBot,
+			&i.AssignedUserID,
 		); err != nil {
 			return nil, err
 		}

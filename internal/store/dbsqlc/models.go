@@ -9,6 +9,13 @@ import (
 	"time"
 )
 
+type Agency struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type Alert struct {
 	ID              int64
 	BusinessID      int64
@@ -92,6 +99,7 @@ type Business struct {
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 	Settings              string
+	AgencyID              sql.NullInt64
 }
 
 type Calendar struct {
@@ -180,6 +188,7 @@ type Conversation struct {
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
 	BookingBot            string
+	AssignedUserID        sql.NullInt64
 }
 
 type HookAttempt struct {
@@ -223,6 +232,22 @@ type HookEvent struct {
 	Body       string
 	CreatedAt  time.Time
 	ContactID  sql.NullInt64
+}
+
+type LoginFailure struct {
+	ID       int64
+	Scope    string
+	Key      string
+	FailedAt time.Time
+}
+
+type Membership struct {
+	ID         int64
+	UserID     int64
+	BusinessID sql.NullInt64
+	AgencyID   sql.NullInt64
+	Role       string
+	CreatedAt  time.Time
 }
 
 type Message struct {
@@ -334,6 +359,16 @@ type Sequence struct {
 	UpdatedAt  time.Time
 }
 
+type Session struct {
+	ID         int64
+	TokenHash  string
+	UserID     int64
+	CsrfToken  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
 type Task struct {
 	ID         int64
 	BusinessID int64
@@ -349,6 +384,15 @@ type Task struct {
 	DoneAt     sql.NullTime
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+}
+
+type User struct {
+	ID           int64
+	Email        string
+	PasswordHash string
+	LastLoginAt  sql.NullTime
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 type Webhook struct {
