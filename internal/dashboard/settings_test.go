@@ -170,3 +170,28 @@ func TestSegmentCount(t *testing.T) {
 		}
 	}
 }
+
+// The form does not show booking by text, so saving it keeps the business's booking settings.
+func TestSettingsSaveKeepsBooking(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, d store.Dialect) {
+		s := newSite(t, d, 1)
+		ctx := context.Background()
+		b := signedIn(t, s, "owner@example.com")
+		biz := s.business(app.DemoSlug)
+		biz.Settings.Booking.Enabled = true
+		biz.Settings.Booking.Slots = 2
+		biz.Settings.Booking.Reminders = []store.Duration{store.Duration(3 * time.Hour)}
+		if _, err := s.store.UpsertBusiness(ctx, biz); err != nil {
+			t.Fatal(err)
+		}
+		_, page := b.get(s.url("/dashboard/demo-plumbing/settings"))
+		status, page := b.post(s.url("/dashboard/demo-plumbing/settings"), formFields(t, page))
+		if status != http.StatusOK || !strings.Contains(page, "Settings saved.") {
+			t.Fatalf("save: %d\n%s", status, page)
+		}
+		got := s.business(app.DemoSlug).Settings.Booking
+		if !got.Enabled || got.Slots != 2 || len(got.Reminders) != 1 || got.Reminders[0] != store.Duration(3*time.Hour) {
+			t.Errorf("booking settings after saving the form = %+v, want them kept", got)
+		}
+	})
+}
