@@ -32,6 +32,8 @@ var Tables = []string{
 	"sequences",
 	"calendars",
 	"bookings",
+	"call_menu_steps",
+	"voicemails",
 }
 
 // skipped reports whether a SQLite table is deliberately not copied row by row. Those are

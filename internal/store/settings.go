@@ -36,6 +36,8 @@ type Settings struct {
 	// QuietHours narrows the window in the recipient's local time when automated texts may go;
 	// zero values mean 08:00 to 21:00.
 	QuietHours QuietHours `json:"quiet_hours"`
+	// IVR is the phone menu that answers calls; nil answers calls without one.
+	IVR *IVR `json:"ivr,omitempty"`
 }
 
 // FollowUpStep is one follow-up: sent Delay after the missed call, rendered from Template.

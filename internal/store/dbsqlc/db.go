@@ -39,6 +39,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimTextBackWindowStmt, err = db.PrepareContext(ctx, claimTextBackWindow); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTextBackWindow: %w", err)
 	}
+	if q.claimVoicemailAlertStmt, err = db.PrepareContext(ctx, claimVoicemailAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimVoicemailAlert: %w", err)
+	}
 	if q.completeTaskStmt, err = db.PrepareContext(ctx, completeTask); err != nil {
 		return nil, fmt.Errorf("error preparing query CompleteTask: %w", err)
 	}
@@ -159,8 +162,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getSequenceStmt, err = db.PrepareContext(ctx, getSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSequence: %w", err)
 	}
+	if q.getVoicemailStmt, err = db.PrepareContext(ctx, getVoicemail); err != nil {
+		return nil, fmt.Errorf("error preparing query GetVoicemail: %w", err)
+	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
+	}
+	if q.getWebhookByEventKeyStmt, err = db.PrepareContext(ctx, getWebhookByEventKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookByEventKey: %w", err)
 	}
 	if q.holdQueuedFollowUpsStmt, err = db.PrepareContext(ctx, holdQueuedFollowUps); err != nil {
 		return nil, fmt.Errorf("error preparing query HoldQueuedFollowUps: %w", err)
@@ -176,6 +185,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
+	}
+	if q.insertCallMenuStepStmt, err = db.PrepareContext(ctx, insertCallMenuStep); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCallMenuStep: %w", err)
 	}
 	if q.insertMessageStmt, err = db.PrepareContext(ctx, insertMessage); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertMessage: %w", err)
@@ -215,6 +227,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCalendarsStmt, err = db.PrepareContext(ctx, listCalendars); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCalendars: %w", err)
+	}
+	if q.listCallMenuStepsStmt, err = db.PrepareContext(ctx, listCallMenuSteps); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCallMenuSteps: %w", err)
 	}
 	if q.listCallsPageStmt, err = db.PrepareContext(ctx, listCallsPage); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCallsPage: %w", err)
@@ -266,6 +281,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listTasksStmt, err = db.PrepareContext(ctx, listTasks); err != nil {
 		return nil, fmt.Errorf("error preparing query ListTasks: %w", err)
+	}
+	if q.listVoicemailsByCallStmt, err = db.PrepareContext(ctx, listVoicemailsByCall); err != nil {
+		return nil, fmt.Errorf("error preparing query ListVoicemailsByCall: %w", err)
 	}
 	if q.markAlertUpdateSentStmt, err = db.PrepareContext(ctx, markAlertUpdateSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkAlertUpdateSent: %w", err)
@@ -363,6 +381,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setMessageStatusStmt, err = db.PrepareContext(ctx, setMessageStatus); err != nil {
 		return nil, fmt.Errorf("error preparing query SetMessageStatus: %w", err)
 	}
+	if q.setVoicemailTranscriptStmt, err = db.PrepareContext(ctx, setVoicemailTranscript); err != nil {
+		return nil, fmt.Errorf("error preparing query SetVoicemailTranscript: %w", err)
+	}
 	if q.startSequenceStmt, err = db.PrepareContext(ctx, startSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query StartSequence: %w", err)
 	}
@@ -383,6 +404,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.upsertProviderStmt, err = db.PrepareContext(ctx, upsertProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertProvider: %w", err)
+	}
+	if q.upsertVoicemailRecordingStmt, err = db.PrepareContext(ctx, upsertVoicemailRecording); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertVoicemailRecording: %w", err)
 	}
 	return &q, nil
 }
@@ -412,6 +436,11 @@ func (q *Queries) Close() error {
 	if q.claimTextBackWindowStmt != nil {
 		if cerr := q.claimTextBackWindowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimTextBackWindowStmt: %w", cerr)
+		}
+	}
+	if q.claimVoicemailAlertStmt != nil {
+		if cerr := q.claimVoicemailAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimVoicemailAlertStmt: %w", cerr)
 		}
 	}
 	if q.completeTaskStmt != nil {
@@ -614,9 +643,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getSequenceStmt: %w", cerr)
 		}
 	}
+	if q.getVoicemailStmt != nil {
+		if cerr := q.getVoicemailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getVoicemailStmt: %w", cerr)
+		}
+	}
 	if q.getWebhookStmt != nil {
 		if cerr := q.getWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookByEventKeyStmt != nil {
+		if cerr := q.getWebhookByEventKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookByEventKeyStmt: %w", cerr)
 		}
 	}
 	if q.holdQueuedFollowUpsStmt != nil {
@@ -642,6 +681,11 @@ func (q *Queries) Close() error {
 	if q.insertCallStmt != nil {
 		if cerr := q.insertCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
+		}
+	}
+	if q.insertCallMenuStepStmt != nil {
+		if cerr := q.insertCallMenuStepStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertCallMenuStepStmt: %w", cerr)
 		}
 	}
 	if q.insertMessageStmt != nil {
@@ -707,6 +751,11 @@ func (q *Queries) Close() error {
 	if q.listCalendarsStmt != nil {
 		if cerr := q.listCalendarsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCalendarsStmt: %w", cerr)
+		}
+	}
+	if q.listCallMenuStepsStmt != nil {
+		if cerr := q.listCallMenuStepsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCallMenuStepsStmt: %w", cerr)
 		}
 	}
 	if q.listCallsPageStmt != nil {
@@ -792,6 +841,11 @@ func (q *Queries) Close() error {
 	if q.listTasksStmt != nil {
 		if cerr := q.listTasksStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listTasksStmt: %w", cerr)
+		}
+	}
+	if q.listVoicemailsByCallStmt != nil {
+		if cerr := q.listVoicemailsByCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listVoicemailsByCallStmt: %w", cerr)
 		}
 	}
 	if q.markAlertUpdateSentStmt != nil {
@@ -954,6 +1008,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setMessageStatusStmt: %w", cerr)
 		}
 	}
+	if q.setVoicemailTranscriptStmt != nil {
+		if cerr := q.setVoicemailTranscriptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setVoicemailTranscriptStmt: %w", cerr)
+		}
+	}
 	if q.startSequenceStmt != nil {
 		if cerr := q.startSequenceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing startSequenceStmt: %w", cerr)
@@ -987,6 +1046,11 @@ func (q *Queries) Close() error {
 	if q.upsertProviderStmt != nil {
 		if cerr := q.upsertProviderStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing upsertProviderStmt: %w", cerr)
+		}
+	}
+	if q.upsertVoicemailRecordingStmt != nil {
+		if cerr := q.upsertVoicemailRecordingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertVoicemailRecordingStmt: %w", cerr)
 		}
 	}
 	return err
@@ -1033,6 +1097,7 @@ type Queries struct {
 	cancelBookingStmt                 *sql.Stmt
 	claimMessageStmt                  *sql.Stmt
 	claimTextBackWindowStmt           *sql.Stmt
+	claimVoicemailAlertStmt           *sql.Stmt
 	completeTaskStmt                  *sql.Stmt
 	confirmBookingStmt                *sql.Stmt
 	countBookingsStartingStmt         *sql.Stmt
@@ -1073,12 +1138,15 @@ type Queries struct {
 	getProviderStmt                   *sql.Stmt
 	getProviderByNameStmt             *sql.Stmt
 	getSequenceStmt                   *sql.Stmt
+	getVoicemailStmt                  *sql.Stmt
 	getWebhookStmt                    *sql.Stmt
+	getWebhookByEventKeyStmt          *sql.Stmt
 	holdQueuedFollowUpsStmt           *sql.Stmt
 	insertAlertStmt                   *sql.Stmt
 	insertAlertDeliveryStmt           *sql.Stmt
 	insertBookingStmt                 *sql.Stmt
 	insertCallStmt                    *sql.Stmt
+	insertCallMenuStepStmt            *sql.Stmt
 	insertMessageStmt                 *sql.Stmt
 	insertMessageEventStmt            *sql.Stmt
 	insertProviderExchangeStmt        *sql.Stmt
@@ -1092,6 +1160,7 @@ type Queries struct {
 	listBookingsPageStmt              *sql.Stmt
 	listBusinessesStmt                *sql.Stmt
 	listCalendarsStmt                 *sql.Stmt
+	listCallMenuStepsStmt             *sql.Stmt
 	listCallsPageStmt                 *sql.Stmt
 	listContactBookingsStmt           *sql.Stmt
 	listContactsPageStmt              *sql.Stmt
@@ -1109,6 +1178,7 @@ type Queries struct {
 	listRecentMessagesStmt            *sql.Stmt
 	listSequencesStmt                 *sql.Stmt
 	listTasksStmt                     *sql.Stmt
+	listVoicemailsByCallStmt          *sql.Stmt
 	markAlertUpdateSentStmt           *sql.Stmt
 	markMessageFailedStmt             *sql.Stmt
 	markMessageQueuedStmt             *sql.Stmt
@@ -1141,6 +1211,7 @@ type Queries struct {
 	setContactTimeZoneStmt            *sql.Stmt
 	setConversationAwaitingStmt       *sql.Stmt
 	setMessageStatusStmt              *sql.Stmt
+	setVoicemailTranscriptStmt        *sql.Stmt
 	startSequenceStmt                 *sql.Stmt
 	stopSequencesStmt                 *sql.Stmt
 	upsertBusinessStmt                *sql.Stmt
@@ -1148,6 +1219,7 @@ type Queries struct {
 	upsertContactStmt                 *sql.Stmt
 	upsertNumberStmt                  *sql.Stmt
 	upsertProviderStmt                *sql.Stmt
+	upsertVoicemailRecordingStmt      *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -1159,6 +1231,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cancelBookingStmt:                 q.cancelBookingStmt,
 		claimMessageStmt:                  q.claimMessageStmt,
 		claimTextBackWindowStmt:           q.claimTextBackWindowStmt,
+		claimVoicemailAlertStmt:           q.claimVoicemailAlertStmt,
 		completeTaskStmt:                  q.completeTaskStmt,
 		confirmBookingStmt:                q.confirmBookingStmt,
 		countBookingsStartingStmt:         q.countBookingsStartingStmt,
@@ -1199,12 +1272,15 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getProviderStmt:                   q.getProviderStmt,
 		getProviderByNameStmt:             q.getProviderByNameStmt,
 		getSequenceStmt:                   q.getSequenceStmt,
+		getVoicemailStmt:                  q.getVoicemailStmt,
 		getWebhookStmt:                    q.getWebhookStmt,
+		getWebhookByEventKeyStmt:          q.getWebhookByEventKeyStmt,
 		holdQueuedFollowUpsStmt:           q.holdQueuedFollowUpsStmt,
 		insertAlertStmt:                   q.insertAlertStmt,
 		insertAlertDeliveryStmt:           q.insertAlertDeliveryStmt,
 		insertBookingStmt:                 q.insertBookingStmt,
 		insertCallStmt:                    q.insertCallStmt,
+		insertCallMenuStepStmt:            q.insertCallMenuStepStmt,
 		insertMessageStmt:                 q.insertMessageStmt,
 		insertMessageEventStmt:            q.insertMessageEventStmt,
 		insertProviderExchangeStmt:        q.insertProviderExchangeStmt,
@@ -1218,6 +1294,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listBookingsPageStmt:              q.listBookingsPageStmt,
 		listBusinessesStmt:                q.listBusinessesStmt,
 		listCalendarsStmt:                 q.listCalendarsStmt,
+		listCallMenuStepsStmt:             q.listCallMenuStepsStmt,
 		listCallsPageStmt:                 q.listCallsPageStmt,
 		listContactBookingsStmt:           q.listContactBookingsStmt,
 		listContactsPageStmt:              q.listContactsPageStmt,
@@ -1235,6 +1312,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listRecentMessagesStmt:            q.listRecentMessagesStmt,
 		listSequencesStmt:                 q.listSequencesStmt,
 		listTasksStmt:                     q.listTasksStmt,
+		listVoicemailsByCallStmt:          q.listVoicemailsByCallStmt,
 		markAlertUpdateSentStmt:           q.markAlertUpdateSentStmt,
 		markMessageFailedStmt:             q.markMessageFailedStmt,
 		markMessageQueuedStmt:             q.markMessageQueuedStmt,
@@ -1267,6 +1345,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactTimeZoneStmt:            q.setContactTimeZoneStmt,
 		setConversationAwaitingStmt:       q.setConversationAwaitingStmt,
 		setMessageStatusStmt:              q.setMessageStatusStmt,
+		setVoicemailTranscriptStmt:        q.setVoicemailTranscriptStmt,
 		startSequenceStmt:                 q.startSequenceStmt,
 		stopSequencesStmt:                 q.stopSequencesStmt,
 		upsertBusinessStmt:                q.upsertBusinessStmt,
@@ -1274,5 +1353,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		upsertContactStmt:                 q.upsertContactStmt,
 		upsertNumberStmt:                  q.upsertNumberStmt,
 		upsertProviderStmt:                q.upsertProviderStmt,
+		upsertVoicemailRecordingStmt:      q.upsertVoicemailRecordingStmt,
 	}
 }
