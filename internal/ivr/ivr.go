@@ -33,9 +33,9 @@ const (
 
 // Query parameters of the menu callback URLs.
 const (
-	paramNumber = "number" // the business number called, which routes webhooks that name none
+	paramNumber = provider.MenuNumberParam
 	paramMenu   = "menu"
-	paramStep   = "step"
+	paramStep   = provider.MenuStepParam
 	paramTry    = "try"
 	paramOption = "option"
 	paramTarget = "target"
@@ -55,13 +55,16 @@ type Position struct {
 	Target int
 }
 
-// ParsePosition reads the position from a callback's query string.
-func ParsePosition(query url.Values) (Position, error) {
+// ParsePosition reads the position from a callback's encoded query string.
+func ParsePosition(state string) (Position, error) {
+	query, err := url.ParseQuery(state)
+	if err != nil {
+		return Position{}, fmt.Errorf("invalid menu state %q: %w", state, err)
+	}
 	p := Position{Menu: query.Get(paramMenu), Option: query.Get(paramOption)}
 	if p.Menu == "" {
 		return Position{}, errors.New("missing menu parameter")
 	}
-	var err error
 	if p.Step, err = positiveInt(query, paramStep, 1); err != nil {
 		return Position{}, err
 	}

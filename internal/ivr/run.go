@@ -43,7 +43,7 @@ type run struct {
 
 func newRun(req Request) *run {
 	r := &run{req: req, ivr: req.Business.Settings.IVR}
-	if req.Event.State != nil {
+	if req.Event.State != "" {
 		// Continue parsed the position before; a malformed one stays the zero position.
 		r.pos, _ = ParsePosition(req.Event.State)
 	}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -104,9 +103,9 @@ type Event struct {
 	RecordingDuration int
 	// Transcript is the provider's transcript of a voicemail recording.
 	Transcript string
-	// State is what textback put in the query string of a menu callback URL, such as the menu and
-	// the step. It is nil for other events.
-	State url.Values
+	// State is the query string that textback put in a menu callback URL, encoded, such as
+	// "menu=main&step=2". It is empty for other events.
+	State string
 }
 
 // CallPlan says how textback wants an inbound call handled. Adapters render it in their markup.
@@ -312,20 +311,9 @@ func (e Event) Clean() Event {
 	for _, field := range []*string{
 		&e.Key, &e.AccountSID, &e.CallID, &e.LegID, &e.From, &e.To, &e.ForwardedFrom, &e.Status, &e.DialStatus,
 		&e.AnsweredBy, &e.Digits, &e.MessageID, &e.Body, &e.ErrorCode, &e.Speech, &e.RecordingID, &e.RecordingURL,
-		&e.Transcript,
+		&e.Transcript, &e.State,
 	} {
 		*field = CleanText(*field)
-	}
-	if e.State != nil {
-		state := make(url.Values, len(e.State))
-		for name, values := range e.State {
-			cleaned := make([]string, len(values))
-			for i, v := range values {
-				cleaned[i] = CleanText(v)
-			}
-			state[CleanText(name)] = cleaned
-		}
-		e.State = state
 	}
 	return e
 }

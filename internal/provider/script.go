@@ -1,6 +1,9 @@
 package provider
 
-import "net/url"
+import (
+	"fmt"
+	"net/url"
+)
 
 // Script is one step of a phone menu in textback's terms: the instructions that answer a webhook,
 // in order. Adapters that implement ScriptRenderer render it in their markup, such as TwiML or
@@ -77,11 +80,29 @@ const (
 	CallbackTranscription CallbackRoute = "voicemail/transcription" // the transcript of a recording
 )
 
+// Query parameters of menu callback URLs that adapters read as well as the menu logic.
+const (
+	// MenuStepParam numbers the step that a callback answers, which makes its event key unique.
+	MenuStepParam = "step"
+	// MenuNumberParam is the business number called, which routes callbacks that name none.
+	MenuNumberParam = "number"
+)
+
 // Callback is a webhook URL that textback hands to the provider: the route, and the state that
 // textback keeps in the query string, such as the call, the menu and the step.
 type Callback struct {
 	Route CallbackRoute
 	Query url.Values
+}
+
+// URL returns the callback's URL under base, the public URL prefix of an adapter's webhooks, with
+// routes mapping each callback route to the adapter's own.
+func (c Callback) URL(base string, routes map[CallbackRoute]Route) (string, error) {
+	route, ok := routes[c.Route]
+	if !ok {
+		return "", fmt.Errorf("unknown menu callback %q", c.Route)
+	}
+	return base + "/" + string(route) + "?" + c.Query.Encode(), nil
 }
 
 // ScriptRenderer is implemented by adapters that can answer a webhook with a Script.
