@@ -91,6 +91,7 @@ func New(opts Options) *Processor {
 func Register(workers *river.Workers, p *Processor) {
 	river.AddWorker(workers, &processWorker{p: p})
 	river.AddWorker(workers, &decideWorker{p: p})
+	river.AddWorker(workers, &voicemailAlertWorker{p: p})
 }
 
 // ProcessWebhookArgs is the job that applies one stored webhook.

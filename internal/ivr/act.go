@@ -241,10 +241,13 @@ func (r *run) record(menu, key, say string) provider.Script {
 // voicemailEnded answers the end of a Record: the caller hears the goodbye and the call ends.
 func (r *run) voicemailEnded() Result {
 	ev := r.req.Event
+	// Input is the recording's address, or its length when the provider sent no address, so that
+	// an empty Input means that no message was left.
 	step := store.CallMenuStep{Menu: r.pos.Menu, Kind: store.StepVoicemail, Option: r.pos.Option,
 		Detail: "left no message"}
 	if ev.RecordingURL != "" || ev.RecordingDuration > 0 {
 		step.Detail = fmt.Sprintf("left a voicemail (%d s)", ev.RecordingDuration)
+		step.Input = orDefault(ev.RecordingURL, fmt.Sprintf("%d s", ev.RecordingDuration))
 	}
 	script := sayThenHangUp(r.spokenOr(r.ivr.Voicemail.Goodbye, DefaultVoicemailGoodbye))
 	return r.result(script, step, store.NextEnd)

@@ -163,13 +163,14 @@ func Start(req Request) (Result, error) {
 }
 
 // Continue answers a menu webhook: the input at a menu, the end of a Dial or of a Record.
+// A business whose menu was removed while the call was in it ends the call.
 func Continue(req Request) (Result, error) {
-	if req.Business.Settings.IVR == nil {
-		return Result{}, ErrNoMenu
-	}
 	pos, err := ParsePosition(req.Event.State)
 	if err != nil {
 		return Result{}, fmt.Errorf("read menu step of call %s: %w", req.Event.CallID, err)
+	}
+	if req.Business.Settings.IVR == nil {
+		return lost(req, pos, pos.Step, "the business no longer has a menu"), nil
 	}
 	if pos.Step >= MaxSteps {
 		return lost(req, pos, pos.Step, fmt.Sprintf("stopped after %d steps", MaxSteps)), nil

@@ -102,3 +102,15 @@ func (o ops) ListCallMenuSteps(ctx context.Context, call CallID) ([]CallMenuStep
 	}
 	return out, nil
 }
+
+// SetContactTextBackAt records a text back to the contact at now without checking the window,
+// for a text that the caller asked for.
+func (o ops) SetContactTextBackAt(ctx context.Context, business BusinessID, id ContactID, now time.Time) error {
+	err := o.q.SetContactTextBackAt(ctx, dbsqlc.SetContactTextBackAtParams{
+		BusinessID: int64(business), ID: int64(id), LastTextBackAt: nullTime(now),
+	})
+	if err != nil {
+		return fmt.Errorf("record text back to contact %d: %w", id, err)
+	}
+	return nil
+}

@@ -372,6 +372,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setContactTagsStmt, err = db.PrepareContext(ctx, setContactTags); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTags: %w", err)
 	}
+	if q.setContactTextBackAtStmt, err = db.PrepareContext(ctx, setContactTextBackAt); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactTextBackAt: %w", err)
+	}
 	if q.setContactTimeZoneStmt, err = db.PrepareContext(ctx, setContactTimeZone); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTimeZone: %w", err)
 	}
@@ -993,6 +996,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setContactTagsStmt: %w", cerr)
 		}
 	}
+	if q.setContactTextBackAtStmt != nil {
+		if cerr := q.setContactTextBackAtStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactTextBackAtStmt: %w", cerr)
+		}
+	}
 	if q.setContactTimeZoneStmt != nil {
 		if cerr := q.setContactTimeZoneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setContactTimeZoneStmt: %w", cerr)
@@ -1208,6 +1216,7 @@ type Queries struct {
 	setContactReviewStmt              *sql.Stmt
 	setContactSMSBlockedStmt          *sql.Stmt
 	setContactTagsStmt                *sql.Stmt
+	setContactTextBackAtStmt          *sql.Stmt
 	setContactTimeZoneStmt            *sql.Stmt
 	setConversationAwaitingStmt       *sql.Stmt
 	setMessageStatusStmt              *sql.Stmt
@@ -1342,6 +1351,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactReviewStmt:              q.setContactReviewStmt,
 		setContactSMSBlockedStmt:          q.setContactSMSBlockedStmt,
 		setContactTagsStmt:                q.setContactTagsStmt,
+		setContactTextBackAtStmt:          q.setContactTextBackAtStmt,
 		setContactTimeZoneStmt:            q.setContactTimeZoneStmt,
 		setConversationAwaitingStmt:       q.setConversationAwaitingStmt,
 		setMessageStatusStmt:              q.setMessageStatusStmt,

@@ -189,6 +189,22 @@ func (q *Queries) ListVoicemailsByCall(ctx context.Context, callID int64) ([]Voi
 	return items, nil
 }
 
+const setContactTextBackAt = `-- name: SetContactTextBackAt :exec
+UPDATE contacts SET last_text_back_at = $3, updated_at = $3 WHERE business_id = $1 AND id = $2
+`
+
+type SetContactTextBackAtParams struct {
+	BusinessID     int64
+	ID             int64
+	LastTextBackAt sql.NullTime
+}
+
+// Records a text back that the caller asked for, which starts the text-back window like any other.
+func (q *Queries) SetContactTextBackAt(ctx context.Context, arg SetContactTextBackAtParams) error {
+	_, err := q.exec(ctx, q.setContactTextBackAtStmt, setContactTextBackAt, arg.BusinessID, arg.ID, arg.LastTextBackAt)
+	return err
+}
+
 const setVoicemailTranscript = `-- name: SetVoicemailTranscript :one
 INSERT INTO voicemails (
     business_id, call_id, step, transcribe, transcript, transcript_status, created_at, updated_at

@@ -47,3 +47,7 @@ SELECT * FROM voicemails WHERE call_id = $1 ORDER BY step;
 -- name: ClaimVoicemailAlert :execrows
 -- Reports the voicemail's alert as raised, once: the update matches only the first time.
 UPDATE voicemails SET alerted_at = $2, updated_at = $2 WHERE id = $1 AND alerted_at IS NULL;
+
+-- name: SetContactTextBackAt :exec
+-- Records a text back that the caller asked for, which starts the text-back window like any other.
+UPDATE contacts SET last_text_back_at = $3, updated_at = $3 WHERE business_id = $1 AND id = $2;
