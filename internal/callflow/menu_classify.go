@@ -3,6 +3,7 @@ package callflow
 import (
 	"time"
 
+	"github.com/textback/textback/internal/provider"
 	"github.com/textback/textback/internal/store"
 )
 
@@ -43,7 +44,11 @@ func classifyMenu(f Facts, now time.Time) Verdict {
 		return missed(endReason(m.Last), m.Path)
 	case store.NextConnected:
 		v := classifyDial(f, now)
-		if v.Outcome != store.OutcomePending {
+		switch {
+		case v.Outcome == store.OutcomeAnswered && f.AnswerCheck == provider.AnswerCheckNone:
+			// The path's last step already says that the call was answered.
+			v.Explain = m.Path
+		case v.Outcome != store.OutcomePending:
 			v.Explain = m.Path + " → " + v.Explain
 		}
 		return v

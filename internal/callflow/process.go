@@ -305,7 +305,11 @@ func (p *Processor) evaluate(
 		}
 		opts := DecideCallArgs{}.InsertOpts()
 		opts.ScheduledAt = v.DecideBy
-		if _, err := p.queue.InsertTx(ctx, tx, DecideCallArgs{CallID: int64(call.ID)}, &opts); err != nil {
+		args := DecideCallArgs{CallID: int64(call.ID)}
+		if call.Handling == HandlingMenu {
+			args.Deadline = v.DecideBy.Unix()
+		}
+		if _, err := p.queue.InsertTx(ctx, tx, args, &opts); err != nil {
 			return "", err
 		}
 		return "recorded; deciding by " + v.DecideBy.UTC().Format(time.RFC3339), nil
@@ -335,6 +339,18 @@ func (p *Processor) evaluate(
 
 // Decide decides a call whose deadline for missing facts has come.
 func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
+	return p.decide(ctx, id, true)
+}
+
+// decideAtDeadline decides a call that a menu answered at one of its deadlines. A call still pending
+// has a later deadline, which a job of its own covers, so this job ends.
+func (p *Processor) decideAtDeadline(ctx context.Context, id store.CallID) error {
+	return p.decide(ctx, id, false)
+}
+
+// decide decides the call when its facts allow. A call still pending is looked at again at its next
+// deadline when snooze is set.
+func (p *Processor) decide(ctx context.Context, id store.CallID, snooze bool) error {
 	var snoozeUntil time.Time
 	gone := false
 	err := p.store.InTx(ctx, func(tx *store.Tx) error {
@@ -375,7 +391,7 @@ func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
 		p.log.Info("call gone, nothing to decide", slog.Int64("call_id", int64(id)))
 		return nil
 	}
-	if !snoozeUntil.IsZero() {
+	if !snoozeUntil.IsZero() && snooze {
 		return river.JobSnooze(max(time.Until(snoozeUntil), time.Second))
 	}
 	return nil

@@ -245,10 +245,12 @@ func (r *run) voicemailEnded() Result {
 	// an empty Input means that no message was left.
 	step := store.CallMenuStep{Menu: r.pos.Menu, Kind: store.StepVoicemail, Option: r.pos.Option,
 		Detail: "left no message"}
-	if ev.RecordingURL != "" || ev.RecordingDuration > 0 {
-		step.Detail = fmt.Sprintf("left a voicemail (%d s)", ev.RecordingDuration)
-		step.Input = orDefault(ev.RecordingURL, fmt.Sprintf("%d s", ev.RecordingDuration))
+	if ev.RecordingURL == "" && ev.RecordingDuration == 0 {
+		// A caller who left nothing hears the goodbye of a missed call, which says a text follows.
+		return r.result(r.goodbye(), step, store.NextEnd)
 	}
+	step.Detail = fmt.Sprintf("left a voicemail (%d s)", ev.RecordingDuration)
+	step.Input = orDefault(ev.RecordingURL, fmt.Sprintf("%d s", ev.RecordingDuration))
 	script := sayThenHangUp(r.spokenOr(r.ivr.Voicemail.Goodbye, DefaultVoicemailGoodbye))
 	return r.result(script, step, store.NextEnd)
 }

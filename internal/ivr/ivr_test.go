@@ -346,6 +346,18 @@ func TestHoursMessageClosures(t *testing.T) {
 	if got != want {
 		t.Errorf("nowSentence = %q, want %q", got, want)
 	}
+	allDay := plumber()
+	for day := range allDay.Hours {
+		allDay.Hours[day] = []hours.Range{{Start: 0, End: 24 * 60}}
+	}
+	if got := nowSentence(allDay, tuesdayMorning); got != "We're open now." {
+		t.Errorf("open all week: %q", got)
+	}
+	evening := plumber()
+	evening.Hours[time.Tuesday] = []hours.Range{{Start: 8 * 60, End: 24 * 60}}
+	if got := nowSentence(evening, tuesdayMorning); got != "We're open now until midnight." {
+		t.Errorf("open until midnight: %q", got)
+	}
 	friday := time.Date(2026, 3, 13, 23, 30, 0, 0, time.UTC)
 	if got := nowSentence(b, friday); got != "We're closed now. We open again Monday at 8:00 AM." {
 		t.Errorf("Friday evening: %q", got)
@@ -364,8 +376,15 @@ func TestVoicemailEnded(t *testing.T) {
 		t.Errorf("script = %#v", done.Script)
 	}
 	empty := mustContinue(t, request(plumber(), menuEvent(provider.CallVoicemail, "menu=main&step=4&option=9")))
-	if empty.Step.Detail != "left no message" {
-		t.Errorf("empty recording: detail %q", empty.Step.Detail)
+	if empty.Step.Detail != "left no message" || empty.Step.Input != "" {
+		t.Errorf("empty recording: step %+v", empty.Step)
+	}
+	wantEmpty := provider.Script{provider.Say{Text: "Sorry we missed your call. We'll text you right away."}, provider.Hangup{}}
+	if !reflect.DeepEqual(empty.Script, wantEmpty) {
+		t.Errorf("empty recording: script %#v, want the goodbye of a missed call", empty.Script)
+	}
+	if done.Step.Input != "https://api.example.com/RE1" {
+		t.Errorf("input = %q, want the recording's address", done.Step.Input)
 	}
 }
 

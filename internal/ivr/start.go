@@ -95,9 +95,15 @@ func nowSentence(b store.Business, at time.Time) string {
 	}
 	minute := local.Hour()*60 + local.Minute()
 	for _, r := range b.Hours[local.Weekday()] {
-		if minute >= r.Start && minute < r.End {
-			return "We're open now until " + hours.SpokenClock(r.End) + "."
+		if minute < r.Start || minute >= r.End {
+			continue
 		}
+		tomorrow := b.Hours[(local.Weekday()+1)%7]
+		if r.End == 24*60 && len(tomorrow) > 0 && tomorrow[0].Start == 0 {
+			// The hours go on past midnight, so "until midnight" would be wrong.
+			return "We're open now."
+		}
+		return "We're open now until " + hours.SpokenClock(r.End) + "."
 	}
 	return "We're closed now." + openAgain(b, at)
 }

@@ -84,11 +84,13 @@ func Samples(check provider.AnswerCheck) ([]Sample, error) {
 		{"menu-no-input-default", "menu=main&step=3&try=3", "", provider.CallMenuInput},
 		{"menu-voicemail-end", "menu=main&step=4&option=9", "", provider.CallVoicemail},
 	}
+	recording := provider.Event{RecordingURL: "https://api.example.com/recordings/RE1", RecordingDuration: 32}
 	var out []Sample
 	for _, s := range steps {
 		req := ivr.Request{
 			Business: Plumber(), Number: store.Number{E164: BusinessNumber, AnswerCheck: check}, At: Now,
-			Event:   provider.Event{Type: s.eventType, CallID: CallID, From: Caller, Digits: s.digits, State: s.state},
+			Event: provider.Event{Type: s.eventType, CallID: CallID, From: Caller, Digits: s.digits, State: s.state,
+				RecordingURL: recording.RecordingURL, RecordingDuration: recording.RecordingDuration},
 			Goodbye: "Sorry we missed your call. We'll text you right away.", CallerTextable: true,
 		}
 		var res ivr.Result
