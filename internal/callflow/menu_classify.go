@@ -1,6 +1,7 @@
 package callflow
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/textback/textback/internal/provider"
@@ -44,6 +45,9 @@ func classifyMenu(f Facts, now time.Time) Verdict {
 		return missed(endReason(m.Last), m.Path)
 	case store.NextConnected:
 		v := classifyDial(f, now)
+		if f.AnswerCheck == provider.AnswerCheckMachine && isMachine(f.AnsweredBy) {
+			v = missed("voicemail", fmt.Sprintf("answered by a machine (%s)", f.AnsweredBy))
+		}
 		switch {
 		case v.Outcome == store.OutcomeAnswered && f.AnswerCheck == provider.AnswerCheckNone:
 			// The path's last step already says that the call was answered.
