@@ -1,7 +1,11 @@
 package manifest
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -117,5 +121,45 @@ func TestParseInvalidIVR(t *testing.T) {
 			}
 			t.Errorf("no issue at %s %s containing %q; got:\n%v", tt.position, tt.path, tt.phrase, issues)
 		})
+	}
+}
+
+// docsProvider is prepended to the examples of docs/ivr.md that list no provider.
+const docsProvider = `providers:
+  - name: twilio-clinic
+    kind: twilio
+    account_sid: AC00000000000000000000000000000002
+    auth_token: ${TWILIO_AUTH_TOKEN}
+`
+
+// yamlBlock matches the YAML examples of a Markdown page.
+var yamlBlock = regexp.MustCompile("(?s)```yaml\n(.*?)```")
+
+func TestDocsIVRExamplesParse(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("..", "..", "docs", "ivr.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := yamlBlock.FindAllStringSubmatch(string(page), -1)
+	if len(blocks) != 2 {
+		t.Fatalf("docs/ivr.md has %d YAML examples, want the plumber and the clinic", len(blocks))
+	}
+	env := func(name string) (string, bool) { return "docsexampletoken0001", name == "TWILIO_AUTH_TOKEN" }
+	for i, block := range blocks {
+		file := block[1]
+		if !strings.HasPrefix(file, "providers:") {
+			file = docsProvider + file
+		}
+		f, err := Parse(fmt.Sprintf("docs example %d", i+1), []byte(file), env)
+		if err != nil {
+			t.Errorf("example %d does not parse:\n%v", i+1, err)
+			continue
+		}
+		for _, w := range f.Warnings {
+			t.Errorf("example %d: unexpected warning: %v", i+1, w)
+		}
+		if f.Businesses[0].Settings.IVR == nil {
+			t.Errorf("example %d has no menu", i+1)
+		}
 	}
 }
