@@ -16,7 +16,7 @@ import (
 
 // HandlingMenu marks a call that a phone menu answered. Its path through the menu is in its menu
 // steps, and it is decided from the last of them.
-const HandlingMenu store.Handling = "menu"
+const HandlingMenu = store.HandlingMenu
 
 // MenuStep returns the answer to a call webhook of a number with a phone menu, and the step of the
 // call's path that the webhook completes. It reports false when the webhook is not a menu step:

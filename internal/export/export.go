@@ -101,7 +101,11 @@ func Write(ctx context.Context, s *store.Store, slug string, w io.Writer) (Summa
 			return sum, err
 		}
 		for _, c := range page {
-			out.element(callOf(c, names[c.ProviderID]))
+			call := callOf(c, names[c.ProviderID])
+			if call.Voicemails, err = voicemailsOf(ctx, s, c); err != nil {
+				return sum, err
+			}
+			out.element(call)
 			after = c.ID
 		}
 		sum.Calls += len(page)
@@ -231,4 +235,20 @@ func utc(t time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// voicemailsOf returns the voicemails of a call that a phone menu answered; other calls have none.
+func voicemailsOf(ctx context.Context, s *store.Store, c store.Call) ([]Voicemail, error) {
+	if c.Handling != store.HandlingMenu {
+		return nil, nil
+	}
+	voicemails, err := s.ListVoicemailsByCall(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Voicemail, len(voicemails))
+	for i, v := range voicemails {
+		out[i] = voicemailOf(v)
+	}
+	return out, nil
 }

@@ -195,3 +195,34 @@ func TestBusinessIVRRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+func TestForgetDeletesMenuRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		b, call := seedCall(t, s)
+		if _, err := s.InsertCallMenuStep(ctx, store.CallMenuStep{CallID: call.ID, Step: 0, Menu: "main",
+			Kind: store.StepEntered, Detail: "menu main", Next: store.NextGather, At: call.StartedAt}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpsertVoicemailRecording(ctx, store.VoicemailRecording{BusinessID: b.ID, CallID: call.ID,
+			Step: 1, URL: "https://api.example.com/RE1"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetVoicemailTranscript(ctx, b.ID, call.ID, 1, "My address is 1 Main St", "completed"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ForgetContact(ctx, b, call.FromRaw); err != nil {
+			t.Fatal(err)
+		}
+		var steps, voicemails int
+		if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM call_menu_steps").Scan(&steps); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM voicemails").Scan(&voicemails); err != nil {
+			t.Fatal(err)
+		}
+		if steps != 0 || voicemails != 0 {
+			t.Errorf("after forgetting the caller: %d menu steps and %d voicemails, want none", steps, voicemails)
+		}
+	})
+}

@@ -8,6 +8,9 @@ import (
 	"github.com/textback/textback/internal/store/dbsqlc"
 )
 
+// HandlingMenu marks a call that a phone menu answered; its path is in its menu steps.
+const HandlingMenu Handling = "menu"
+
 // MenuStepKind is what happened at one step of a call's path through a phone menu.
 type MenuStepKind string
 
