@@ -29,7 +29,14 @@ const TranscriptWait = 2 * time.Minute
 // recording callback did not arrive in time.
 type VoicemailAlertArgs struct {
 	VoicemailID int64 `json:"voicemail_id"`
+	// Soon marks the job that waits stepWait for the call's earlier menu steps, which is unique
+	// apart from the one that waits for the transcript.
+	Soon bool `json:"soon,omitempty"`
 }
+
+// stepWait is how long a voicemail's alert waits for the call's earlier menu steps when their
+// webhooks are applied after the voicemail's, so that the alert shows the caller's whole path.
+const stepWait = 5 * time.Second
 
 // Kind names the job in River.
 func (VoicemailAlertArgs) Kind() string { return "voicemail_alert" }
@@ -124,6 +131,16 @@ func (p *Processor) alertVoicemail(ctx context.Context, tx *store.Tx, vm store.V
 	case vm.Transcribe && vm.Transcript == "" && vm.TranscriptStatus == "" && !deadline:
 		return "voicemail stored; waiting for its transcript", p.scheduleVoicemailAlert(ctx, tx, vm)
 	}
+	steps, err := tx.ListCallMenuSteps(ctx, vm.CallID)
+	if err != nil {
+		return "", err
+	}
+	if !deadline && !stepsBefore(steps, vm.Step) {
+		opts := VoicemailAlertArgs{}.InsertOpts()
+		opts.ScheduledAt = p.clock().Add(stepWait)
+		_, err := p.queue.InsertTx(ctx, tx, VoicemailAlertArgs{VoicemailID: int64(vm.ID), Soon: true}, &opts)
+		return "voicemail stored; waiting for the call's earlier menu steps", err
+	}
 	claimed, err := tx.ClaimVoicemailAlert(ctx, vm.ID, p.clock())
 	if err != nil || !claimed {
 		return "voicemail stored; the team was alerted before", err
@@ -133,10 +150,6 @@ func (p *Processor) alertVoicemail(ctx context.Context, tx *store.Tx, vm store.V
 		return "", err
 	}
 	business, err := p.dir.Business(ctx, tx, call.BusinessID)
-	if err != nil {
-		return "", err
-	}
-	steps, err := tx.ListCallMenuSteps(ctx, call.ID)
 	if err != nil {
 		return "", err
 	}
@@ -156,6 +169,12 @@ func (p *Processor) alertVoicemail(ctx context.Context, tx *store.Tx, vm store.V
 	p.log.Info("voicemail alert raised", slog.Int64("business_id", int64(business.ID)),
 		slog.String("call_sid", call.ProviderCallID))
 	return "voicemail stored; team alerted", nil
+}
+
+// stepsBefore reports whether the menu steps before step are all recorded. Steps are numbered from
+// 0 without gaps.
+func stepsBefore(steps []store.CallMenuStep, step int) bool {
+	return step == 0 || len(steps) >= step && steps[step-1].Step == step-1
 }
 
 // callerContact returns the contact of the call's caller: the one its text back recorded, or the
