@@ -81,7 +81,7 @@ func (a *API) updateSettings(w http.ResponseWriter, r *http.Request) {
 // writeSettings stores parsed as current's settings and tells running servers to drop their
 // cached copies once the change commits, as textback apply does.
 func (a *API) writeSettings(ctx context.Context, current store.Business, parsed *manifest.Business) (store.Business, error) {
-	settings := parsed.Settings
+	settings := parsed.Settings.KeepApplyOnly(current.Settings)
 	hook := &settings.Alerts.Webhook
 	if hook.URL != "" && hook.Secret == "" && hook.URL == current.Settings.Alerts.Webhook.URL {
 		hook.Secret = current.Settings.Alerts.Webhook.Secret

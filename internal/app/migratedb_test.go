@@ -354,6 +354,21 @@ func TestMigrateDBMovesInstallation(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("add API keys and outbound webhooks: %v", err)
 	}
+	// Menu steps and voicemails come from phone menus, which this installation has none of; a
+	// step and a voicemail of call A make sure both tables are copied too.
+	callA, err := src.GetCallByProviderID(ctx, prov.ID, sidA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.InsertCallMenuStep(ctx, store.CallMenuStep{CallID: callA.ID, Step: 0, Menu: "main",
+		Kind: store.StepEntered, Detail: "menu main", Next: store.NextGather, At: time.Now(),
+		ExpectBy: time.Now().Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.UpsertVoicemailRecording(ctx, store.VoicemailRecording{BusinessID: callA.BusinessID,
+		CallID: callA.ID, Step: 1, URL: "https://api.example.com/RE1", Duration: 5 * time.Second, Transcribe: true}); err != nil {
+		t.Fatal(err)
+	}
 	before := map[string][]map[string]any{}
 	for _, table := range dbcopy.Tables {
 		before[table] = tableRows(t, src, table)

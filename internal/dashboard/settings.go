@@ -218,7 +218,7 @@ func (d *Dashboard) storeSettings(ctx context.Context, business store.BusinessID
 			AfterHoursTemplate: s.TextBack.AfterHoursTemplate, MissedCallMessage: s.TextBack.MissedCallMessage,
 			ScreenPrompt: s.TextBack.ScreenPrompt,
 		}
-		biz.Settings = s.Settings
+		biz.Settings = s.Settings.KeepApplyOnly(biz.Settings)
 		if saved, err = tx.UpsertBusiness(ctx, biz); err != nil {
 			return err
 		}

@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimTextBackWindowStmt, err = db.PrepareContext(ctx, claimTextBackWindow); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTextBackWindow: %w", err)
 	}
+	if q.claimVoicemailAlertStmt, err = db.PrepareContext(ctx, claimVoicemailAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimVoicemailAlert: %w", err)
+	}
 	if q.clearLoginFailuresStmt, err = db.PrepareContext(ctx, clearLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearLoginFailures: %w", err)
 	}
@@ -225,8 +228,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getUserByEmailStmt, err = db.PrepareContext(ctx, getUserByEmail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserByEmail: %w", err)
 	}
+	if q.getVoicemailStmt, err = db.PrepareContext(ctx, getVoicemail); err != nil {
+		return nil, fmt.Errorf("error preparing query GetVoicemail: %w", err)
+	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
+	}
+	if q.getWebhookByEventKeyStmt, err = db.PrepareContext(ctx, getWebhookByEventKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookByEventKey: %w", err)
 	}
 	if q.holdQueuedFollowUpsStmt, err = db.PrepareContext(ctx, holdQueuedFollowUps); err != nil {
 		return nil, fmt.Errorf("error preparing query HoldQueuedFollowUps: %w", err)
@@ -245,6 +254,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
+	}
+	if q.insertCallMenuStepStmt, err = db.PrepareContext(ctx, insertCallMenuStep); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCallMenuStep: %w", err)
 	}
 	if q.insertHookAttemptStmt, err = db.PrepareContext(ctx, insertHookAttempt); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertHookAttempt: %w", err)
@@ -344,6 +356,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCalendarsStmt, err = db.PrepareContext(ctx, listCalendars); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCalendars: %w", err)
+	}
+	if q.listCallMenuStepsStmt, err = db.PrepareContext(ctx, listCallMenuSteps); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCallMenuSteps: %w", err)
 	}
 	if q.listCallsNewestStmt, err = db.PrepareContext(ctx, listCallsNewest); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCallsNewest: %w", err)
@@ -465,6 +480,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listUserBusinessesStmt, err = db.PrepareContext(ctx, listUserBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUserBusinesses: %w", err)
 	}
+	if q.listVoicemailsByCallStmt, err = db.PrepareContext(ctx, listVoicemailsByCall); err != nil {
+		return nil, fmt.Errorf("error preparing query ListVoicemailsByCall: %w", err)
+	}
 	if q.markAlertUpdateSentStmt, err = db.PrepareContext(ctx, markAlertUpdateSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkAlertUpdateSent: %w", err)
 	}
@@ -567,6 +585,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setContactTagsStmt, err = db.PrepareContext(ctx, setContactTags); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTags: %w", err)
 	}
+	if q.setContactTextBackAtStmt, err = db.PrepareContext(ctx, setContactTextBackAt); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactTextBackAt: %w", err)
+	}
 	if q.setContactTimeZoneStmt, err = db.PrepareContext(ctx, setContactTimeZone); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTimeZone: %w", err)
 	}
@@ -578,6 +599,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setUserPasswordStmt, err = db.PrepareContext(ctx, setUserPassword); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserPassword: %w", err)
+	}
+	if q.setVoicemailTranscriptStmt, err = db.PrepareContext(ctx, setVoicemailTranscript); err != nil {
+		return nil, fmt.Errorf("error preparing query SetVoicemailTranscript: %w", err)
 	}
 	if q.startSequenceStmt, err = db.PrepareContext(ctx, startSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query StartSequence: %w", err)
@@ -612,6 +636,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertProviderStmt, err = db.PrepareContext(ctx, upsertProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertProvider: %w", err)
 	}
+	if q.upsertVoicemailRecordingStmt, err = db.PrepareContext(ctx, upsertVoicemailRecording); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertVoicemailRecording: %w", err)
+	}
 	return &q, nil
 }
 
@@ -645,6 +672,11 @@ func (q *Queries) Close() error {
 	if q.claimTextBackWindowStmt != nil {
 		if cerr := q.claimTextBackWindowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimTextBackWindowStmt: %w", cerr)
+		}
+	}
+	if q.claimVoicemailAlertStmt != nil {
+		if cerr := q.claimVoicemailAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimVoicemailAlertStmt: %w", cerr)
 		}
 	}
 	if q.clearLoginFailuresStmt != nil {
@@ -952,9 +984,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getUserByEmailStmt: %w", cerr)
 		}
 	}
+	if q.getVoicemailStmt != nil {
+		if cerr := q.getVoicemailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getVoicemailStmt: %w", cerr)
+		}
+	}
 	if q.getWebhookStmt != nil {
 		if cerr := q.getWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookByEventKeyStmt != nil {
+		if cerr := q.getWebhookByEventKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookByEventKeyStmt: %w", cerr)
 		}
 	}
 	if q.holdQueuedFollowUpsStmt != nil {
@@ -985,6 +1027,11 @@ func (q *Queries) Close() error {
 	if q.insertCallStmt != nil {
 		if cerr := q.insertCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
+		}
+	}
+	if q.insertCallMenuStepStmt != nil {
+		if cerr := q.insertCallMenuStepStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertCallMenuStepStmt: %w", cerr)
 		}
 	}
 	if q.insertHookAttemptStmt != nil {
@@ -1150,6 +1197,11 @@ func (q *Queries) Close() error {
 	if q.listCalendarsStmt != nil {
 		if cerr := q.listCalendarsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCalendarsStmt: %w", cerr)
+		}
+	}
+	if q.listCallMenuStepsStmt != nil {
+		if cerr := q.listCallMenuStepsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCallMenuStepsStmt: %w", cerr)
 		}
 	}
 	if q.listCallsNewestStmt != nil {
@@ -1352,6 +1404,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listUserBusinessesStmt: %w", cerr)
 		}
 	}
+	if q.listVoicemailsByCallStmt != nil {
+		if cerr := q.listVoicemailsByCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listVoicemailsByCallStmt: %w", cerr)
+		}
+	}
 	if q.markAlertUpdateSentStmt != nil {
 		if cerr := q.markAlertUpdateSentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markAlertUpdateSentStmt: %w", cerr)
@@ -1522,6 +1579,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setContactTagsStmt: %w", cerr)
 		}
 	}
+	if q.setContactTextBackAtStmt != nil {
+		if cerr := q.setContactTextBackAtStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactTextBackAtStmt: %w", cerr)
+		}
+	}
 	if q.setContactTimeZoneStmt != nil {
 		if cerr := q.setContactTimeZoneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setContactTimeZoneStmt: %w", cerr)
@@ -1540,6 +1602,11 @@ func (q *Queries) Close() error {
 	if q.setUserPasswordStmt != nil {
 		if cerr := q.setUserPasswordStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setUserPasswordStmt: %w", cerr)
+		}
+	}
+	if q.setVoicemailTranscriptStmt != nil {
+		if cerr := q.setVoicemailTranscriptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setVoicemailTranscriptStmt: %w", cerr)
 		}
 	}
 	if q.startSequenceStmt != nil {
@@ -1597,6 +1664,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing upsertProviderStmt: %w", cerr)
 		}
 	}
+	if q.upsertVoicemailRecordingStmt != nil {
+		if cerr := q.upsertVoicemailRecordingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertVoicemailRecordingStmt: %w", cerr)
+		}
+	}
 	return err
 }
 
@@ -1642,6 +1714,7 @@ type Queries struct {
 	cancelBookingStmt                    *sql.Stmt
 	claimMessageStmt                     *sql.Stmt
 	claimTextBackWindowStmt              *sql.Stmt
+	claimVoicemailAlertStmt              *sql.Stmt
 	clearLoginFailuresStmt               *sql.Stmt
 	completeTaskStmt                     *sql.Stmt
 	confirmBookingStmt                   *sql.Stmt
@@ -1703,13 +1776,16 @@ type Queries struct {
 	getUserStmt                          *sql.Stmt
 	getUserBusinessRolesStmt             *sql.Stmt
 	getUserByEmailStmt                   *sql.Stmt
+	getVoicemailStmt                     *sql.Stmt
 	getWebhookStmt                       *sql.Stmt
+	getWebhookByEventKeyStmt             *sql.Stmt
 	holdQueuedFollowUpsStmt              *sql.Stmt
 	insertAPIKeyStmt                     *sql.Stmt
 	insertAlertStmt                      *sql.Stmt
 	insertAlertDeliveryStmt              *sql.Stmt
 	insertBookingStmt                    *sql.Stmt
 	insertCallStmt                       *sql.Stmt
+	insertCallMenuStepStmt               *sql.Stmt
 	insertHookAttemptStmt                *sql.Stmt
 	insertHookDeliveryStmt               *sql.Stmt
 	insertHookEndpointStmt               *sql.Stmt
@@ -1743,6 +1819,7 @@ type Queries struct {
 	listBusinessTasksStmt                *sql.Stmt
 	listBusinessesStmt                   *sql.Stmt
 	listCalendarsStmt                    *sql.Stmt
+	listCallMenuStepsStmt                *sql.Stmt
 	listCallsNewestStmt                  *sql.Stmt
 	listCallsPageStmt                    *sql.Stmt
 	listContactAlertsStmt                *sql.Stmt
@@ -1783,6 +1860,7 @@ type Queries struct {
 	listTasksNewestStmt                  *sql.Stmt
 	listTasksPageStmt                    *sql.Stmt
 	listUserBusinessesStmt               *sql.Stmt
+	listVoicemailsByCallStmt             *sql.Stmt
 	markAlertUpdateSentStmt              *sql.Stmt
 	markConversationReadStmt             *sql.Stmt
 	markMessageFailedStmt                *sql.Stmt
@@ -1817,10 +1895,12 @@ type Queries struct {
 	setContactReviewStmt                 *sql.Stmt
 	setContactSMSBlockedStmt             *sql.Stmt
 	setContactTagsStmt                   *sql.Stmt
+	setContactTextBackAtStmt             *sql.Stmt
 	setContactTimeZoneStmt               *sql.Stmt
 	setConversationAwaitingStmt          *sql.Stmt
 	setMessageStatusStmt                 *sql.Stmt
 	setUserPasswordStmt                  *sql.Stmt
+	setVoicemailTranscriptStmt           *sql.Stmt
 	startSequenceStmt                    *sql.Stmt
 	stopSequencesStmt                    *sql.Stmt
 	touchAPIKeyStmt                      *sql.Stmt
@@ -1832,6 +1912,7 @@ type Queries struct {
 	upsertContactStmt                    *sql.Stmt
 	upsertNumberStmt                     *sql.Stmt
 	upsertProviderStmt                   *sql.Stmt
+	upsertVoicemailRecordingStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -1844,6 +1925,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cancelBookingStmt:                    q.cancelBookingStmt,
 		claimMessageStmt:                     q.claimMessageStmt,
 		claimTextBackWindowStmt:              q.claimTextBackWindowStmt,
+		claimVoicemailAlertStmt:              q.claimVoicemailAlertStmt,
 		clearLoginFailuresStmt:               q.clearLoginFailuresStmt,
 		completeTaskStmt:                     q.completeTaskStmt,
 		confirmBookingStmt:                   q.confirmBookingStmt,
@@ -1905,13 +1987,16 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserStmt:                          q.getUserStmt,
 		getUserBusinessRolesStmt:             q.getUserBusinessRolesStmt,
 		getUserByEmailStmt:                   q.getUserByEmailStmt,
+		getVoicemailStmt:                     q.getVoicemailStmt,
 		getWebhookStmt:                       q.getWebhookStmt,
+		getWebhookByEventKeyStmt:             q.getWebhookByEventKeyStmt,
 		holdQueuedFollowUpsStmt:              q.holdQueuedFollowUpsStmt,
 		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
 		insertAlertStmt:                      q.insertAlertStmt,
 		insertAlertDeliveryStmt:              q.insertAlertDeliveryStmt,
 		insertBookingStmt:                    q.insertBookingStmt,
 		insertCallStmt:                       q.insertCallStmt,
+		insertCallMenuStepStmt:               q.insertCallMenuStepStmt,
 		insertHookAttemptStmt:                q.insertHookAttemptStmt,
 		insertHookDeliveryStmt:               q.insertHookDeliveryStmt,
 		insertHookEndpointStmt:               q.insertHookEndpointStmt,
@@ -1945,6 +2030,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listBusinessTasksStmt:                q.listBusinessTasksStmt,
 		listBusinessesStmt:                   q.listBusinessesStmt,
 		listCalendarsStmt:                    q.listCalendarsStmt,
+		listCallMenuStepsStmt:                q.listCallMenuStepsStmt,
 		listCallsNewestStmt:                  q.listCallsNewestStmt,
 		listCallsPageStmt:                    q.listCallsPageStmt,
 		listContactAlertsStmt:                q.listContactAlertsStmt,
@@ -1985,6 +2071,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listTasksNewestStmt:                  q.listTasksNewestStmt,
 		listTasksPageStmt:                    q.listTasksPageStmt,
 		listUserBusinessesStmt:               q.listUserBusinessesStmt,
+		listVoicemailsByCallStmt:             q.listVoicemailsByCallStmt,
 		markAlertUpdateSentStmt:              q.markAlertUpdateSentStmt,
 		markConversationReadStmt:             q.markConversationReadStmt,
 		markMessageFailedStmt:                q.markMessageFailedStmt,
@@ -2019,10 +2106,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactReviewStmt:                 q.setContactReviewStmt,
 		setContactSMSBlockedStmt:             q.setContactSMSBlockedStmt,
 		setContactTagsStmt:                   q.setContactTagsStmt,
+		setContactTextBackAtStmt:             q.setContactTextBackAtStmt,
 		setContactTimeZoneStmt:               q.setContactTimeZoneStmt,
 		setConversationAwaitingStmt:          q.setConversationAwaitingStmt,
 		setMessageStatusStmt:                 q.setMessageStatusStmt,
 		setUserPasswordStmt:                  q.setUserPasswordStmt,
+		setVoicemailTranscriptStmt:           q.setVoicemailTranscriptStmt,
 		startSequenceStmt:                    q.startSequenceStmt,
 		stopSequencesStmt:                    q.stopSequencesStmt,
 		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
@@ -2034,5 +2123,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		upsertContactStmt:                    q.upsertContactStmt,
 		upsertNumberStmt:                     q.upsertNumberStmt,
 		upsertProviderStmt:                   q.upsertProviderStmt,
+		upsertVoicemailRecordingStmt:         q.upsertVoicemailRecordingStmt,
 	}
 }
