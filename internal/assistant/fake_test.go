@@ -198,7 +198,7 @@ func TestModelUnknownEntryHandsOff(t *testing.T) {
 
 func TestChatEndpoint(t *testing.T) {
 	for base, want := range map[string]string{
-		"http://127.0.0.1:11434/v1":  "http://127.0.0.1:11434/v1/chat/completions",
+		"http://127.0.0.1:11434/v1": "http://127.0.0.1:11434/v1/chat/completions",
 		"http://127.0.0.1:8080/v1/": "http://127.0.0.1:8080/v1/chat/completions",
 	} {
 		got, err := ChatEndpoint(base)
