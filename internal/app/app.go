@@ -18,6 +18,7 @@ import (
 
 	"github.com/textback/textback/internal/alertsend"
 	"github.com/textback/textback/internal/api"
+	"github.com/textback/textback/internal/assistant"
 	"github.com/textback/textback/internal/auth"
 	"github.com/textback/textback/internal/booking"
 	"github.com/textback/textback/internal/bookingpage"
@@ -163,9 +164,13 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	})
 	sender.SetUndeliverable(teamService.Undeliverable)
 	followups := followup.New(followup.Options{Store: a.store, Queue: queue, Sender: sender, Directory: dir, Logger: a.log})
+	assistants := assistant.NewService(assistant.Options{
+		Store: a.store, Queue: queue, Sender: sender, Team: teamService, Directory: dir, Logger: a.log,
+		Client: &http.Client{Transport: opts.Transport},
+	})
 	engine := conversation.New(conversation.Options{
 		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups,
-		Logger: a.log, Clock: opts.Clock, Events: events, Metrics: stats,
+		Logger: a.log, Clock: opts.Clock, Events: events, Metrics: stats, Assistant: assistants,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
@@ -176,6 +181,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	callflow.Register(workers, processor)
 	team.Register(workers, teamService)
 	followup.Register(workers, followups)
+	assistant.Register(workers, assistants)
 	// The process's one booking service, shared by everything that books, so that every booking
 	// goes through the same Options.OnChange in its own transaction.
 	bookings := booking.New(a.store, booking.Options{
