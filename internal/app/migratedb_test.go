@@ -324,6 +324,36 @@ func TestMigrateDBMovesInstallation(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("add dashboard accounts: %v", err)
 	}
+	// API keys and outbound webhooks come from textback apikey and textback webhooks, and from
+	// the events they deliver.
+	if err := src.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.InsertAPIKey(ctx, store.NewAPIKey{
+			BusinessID: 1, Name: "crm", Prefix: "tbk_abcdefgh", SecretHash: "0f1e2d3c",
+		}); err != nil {
+			return err
+		}
+		endpoint, err := tx.InsertHookEndpoint(ctx, store.HookEndpoint{
+			BusinessID: 1, URL: "https://crm.example.com/hooks", Events: []string{"call.missed"}, Secret: "whsec",
+		})
+		if err != nil {
+			return err
+		}
+		event, err := tx.InsertHookEvent(ctx, store.HookEvent{
+			BusinessID: 1, PublicID: "evt_0001", Type: "call.missed", Body: "{}", CreatedAt: time.Now(),
+		})
+		if err != nil {
+			return err
+		}
+		delivery, err := tx.InsertHookDelivery(ctx, event.ID, endpoint.ID)
+		if err != nil {
+			return err
+		}
+		return tx.RecordHookAttempt(ctx, store.HookAttempt{
+			DeliveryID: delivery.ID, Attempt: 1, StatusCode: 503, Error: "status 503", Duration: time.Second,
+		}, store.HookPending)
+	}); err != nil {
+		t.Fatalf("add API keys and outbound webhooks: %v", err)
+	}
 	before := map[string][]map[string]any{}
 	for _, table := range dbcopy.Tables {
 		before[table] = tableRows(t, src, table)
