@@ -42,6 +42,8 @@ var Tables = []string{
 	"hook_events",
 	"hook_deliveries",
 	"hook_attempts",
+	"ai_examples",
+	"ai_drafts",
 }
 
 // skipped reports whether a SQLite table is deliberately not copied row by row. Those are
