@@ -116,6 +116,7 @@ func (d *Dashboard) routes() *http.ServeMux {
 	mux.Handle("GET /dashboard/{slug}/calls", d.scoped(d.calls))
 	mux.Handle("GET /dashboard/{slug}/calls/{id}", d.scoped(d.call))
 	mux.Handle("GET /dashboard/{slug}/messages/{id}", d.scoped(d.message))
+	mux.Handle("POST /dashboard/{slug}/messages/{id}/correct", d.scoped(d.correctMessage))
 	mux.Handle("GET /dashboard/{slug}/tasks", d.scoped(d.tasks))
 	mux.Handle("POST /dashboard/{slug}/tasks/{id}/done", d.scoped(d.taskDone))
 	mux.Handle("POST /dashboard/{slug}/segments", d.scoped(d.segments))
