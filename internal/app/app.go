@@ -202,7 +202,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	restAPI := api.New(api.Options{
 		Store: a.store, Texts: sender, Bookings: bookings, Logger: a.log, Clock: opts.Clock, HookPolicy: hookPolicy,
 	})
-	if err := a.buildDashboard(opts, sender, engine); err != nil {
+	if err := a.buildDashboard(opts, sender, engine, assistants); err != nil {
 		return err
 	}
 	handler := server.Routes(server.Handlers{
@@ -235,12 +235,15 @@ func (a *App) metricsHandler(stats *metrics.Metrics) http.Handler {
 
 // buildDashboard makes the dashboard, which sends manual replies through sender and engine and
 // refreshes open pages on activity broadcasts.
-func (a *App) buildDashboard(opts Options, sender *outbound.Sender, engine *conversation.Engine) error {
+func (a *App) buildDashboard(
+	opts Options, sender *outbound.Sender, engine *conversation.Engine, drafts dashboard.DraftApprover,
+) error {
 	authService := auth.New(auth.Options{
 		Store: a.store, SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Clock: opts.Clock, Logger: a.log,
 	})
 	dash, err := dashboard.New(dashboard.Options{
-		Store: a.store, Auth: authService, Sender: sender, Conversation: engine, Clock: opts.Clock, Logger: a.log,
+		Store: a.store, Auth: authService, Sender: sender, Conversation: engine, Drafts: drafts, Clock: opts.Clock,
+		Logger: a.log,
 		SettingsChanged: func(ctx context.Context, tx *store.Tx, b store.Business) error {
 			return broadcast.Publish(ctx, tx, broadcast.TopicSettings, "dashboard "+b.Slug)
 		},

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -121,6 +122,9 @@ func (s *Service) deliver(ctx context.Context, tx *store.Tx, business store.Busi
 	return err
 }
 
+// ErrDraftDecided means a person approved or discarded the draft before.
+var ErrDraftDecided = errors.New("draft decided already")
+
 // Approve sends a pending draft as written, on behalf of by, and records the decision.
 func (s *Service) Approve(ctx context.Context, tx *store.Tx, business store.Business, id int64, by string) (store.Message, error) {
 	d, err := tx.GetAIDraft(ctx, business.ID, id)
@@ -128,7 +132,7 @@ func (s *Service) Approve(ctx context.Context, tx *store.Tx, business store.Busi
 		return store.Message{}, err
 	}
 	if d.State != store.DraftPending {
-		return store.Message{}, fmt.Errorf("approve draft %d: it is %s already", id, d.State)
+		return store.Message{}, fmt.Errorf("approve draft %d: it is %s: %w", id, d.State, ErrDraftDecided)
 	}
 	details := d.Details
 	details.Actions = append(details.Actions, "approved by "+by)

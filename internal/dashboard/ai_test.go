@@ -68,3 +68,74 @@ func TestAIReplyDetailsAndCorrection(t *testing.T) {
 		}
 	})
 }
+
+func TestAIDraftApproveAndDiscard(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, d store.Dialect) {
+		s := newSite(t, d, 1)
+		b := signedIn(t, s, "owner@example.com")
+		ctx := context.Background()
+		biz := s.business(app.DemoSlug)
+		c, err := s.store.UpsertContact(ctx, biz.ID, caller)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv, err := s.store.EnsureConversation(ctx, biz.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		numbers, err := s.store.ListNumbers(ctx, biz.ID)
+		if err != nil || len(numbers) == 0 {
+			t.Fatalf("numbers of the demo business: %v, %v", numbers, err)
+		}
+		var drafts []store.AIDraft
+		for i, text := range []string{"how much for a drain", "do you do roofs"} {
+			in, _, err := s.store.InsertMessage(ctx, store.Message{BusinessID: biz.ID, ContactID: c.ID,
+				ConversationID: conv.ID, Direction: store.Inbound, From: caller, Body: text, Status: store.StatusReceived})
+			if err != nil {
+				t.Fatal(err)
+			}
+			draft, _, err := s.store.AddAIDraft(ctx, store.AIDraft{BusinessID: biz.ID, ContactID: c.ID, InboundID: in.ID,
+				NumberID: numbers[0].ID,
+				Body:     fmt.Sprintf("Draft reply %d.", i+1), Details: store.AIDetails{InboundID: int64(in.ID), Text: text,
+					Intent: "question"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			drafts = append(drafts, draft)
+		}
+		convPage := fmt.Sprintf("/dashboard/%s/conversations/%d", app.DemoSlug, conv.ID)
+		if _, page := b.get(s.url(convPage)); !strings.Contains(page, "Draft reply 1.") ||
+			!strings.Contains(page, "Approve and send") {
+			t.Errorf("conversation page does not offer the draft:\n%s", page)
+		}
+		approve := fmt.Sprintf("/dashboard/%s/drafts/%d/approve", app.DemoSlug, drafts[0].ID)
+		if status, _ := b.post(s.url(approve), url.Values{}); status != http.StatusSeeOther {
+			t.Fatalf("approve: %d", status)
+		}
+		discard := fmt.Sprintf("/dashboard/%s/drafts/%d/discard", app.DemoSlug, drafts[1].ID)
+		if status, _ := b.post(s.url(discard), url.Values{}); status != http.StatusSeeOther {
+			t.Fatalf("discard: %d", status)
+		}
+		if status, _ := b.post(s.url(approve), url.Values{}); status != http.StatusConflict {
+			t.Errorf("second approval: status %d, want 409", status)
+		}
+		msgs, err := s.store.ListConversationMessages(ctx, conv.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sent []store.Message
+		for _, m := range msgs {
+			if m.Purpose == store.PurposeAIReply {
+				sent = append(sent, m)
+			}
+		}
+		if len(sent) != 1 || !strings.HasPrefix(sent[0].Body, "Draft reply 1.") || sent[0].Details.AI == nil ||
+			!strings.Contains(strings.Join(sent[0].Details.AI.Actions, ";"), "approved by staff owner@example.com") {
+			t.Errorf("AI replies sent %+v, want the approved draft with its details", sent)
+		}
+		pending, _ := s.store.ListPendingAIDrafts(ctx, biz.ID, c.ID)
+		if len(pending) != 0 {
+			t.Errorf("pending drafts %+v after both were decided", pending)
+		}
+	})
+}
