@@ -139,3 +139,29 @@ func TestAIDraftApproveAndDiscard(t *testing.T) {
 		}
 	})
 }
+
+func TestKnowledgePageSaves(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, d store.Dialect) {
+		s := newSite(t, d, 1)
+		b := signedIn(t, s, "owner@example.com")
+		page := s.url("/dashboard/" + app.DemoSlug + "/knowledge")
+		if status, body := b.get(page); status != http.StatusOK || !strings.Contains(body, "mode: &#34;off&#34;") {
+			t.Fatalf("knowledge page: %d\n%s", status, body)
+		}
+		doc := "ai:\n  mode: suggest\n  knowledge:\n    services:\n      - {name: Drain cleaning, price: \"$$150-$$250\"}\n"
+		if status, _ := b.post(page, url.Values{"document": {doc}}); status != http.StatusSeeOther {
+			t.Fatalf("save: %d", status)
+		}
+		ai := s.business(app.DemoSlug).Settings.AI
+		if ai.Mode != store.AISuggest || len(ai.Knowledge.Services) != 1 || ai.Knowledge.Services[0].Price != "$150-$250" {
+			t.Errorf("stored AI settings %+v", ai)
+		}
+		status, body := b.post(page, url.Values{"document": {"ai:\n  mode: sometimes\n"}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "invalid mode") {
+			t.Errorf("invalid mode: %d, want 422 with the error", status)
+		}
+		if s.business(app.DemoSlug).Settings.AI.Mode != store.AISuggest {
+			t.Error("a rejected save changed the mode")
+		}
+	})
+}

@@ -130,5 +130,7 @@ func (d *Dashboard) routes() *http.ServeMux {
 	// owner
 	mux.Handle("GET /dashboard/{slug}/settings", d.scoped(d.owner(d.settings)))
 	mux.Handle("POST /dashboard/{slug}/settings", d.scoped(d.owner(d.saveSettings)))
+	mux.Handle("GET /dashboard/{slug}/knowledge", d.scoped(d.owner(d.knowledge)))
+	mux.Handle("POST /dashboard/{slug}/knowledge", d.scoped(d.owner(d.saveKnowledge)))
 	return mux
 }

@@ -135,9 +135,9 @@ func (c *checker) stringList(m *mapping, key string) []string {
 	return out
 }
 
-// aiDocument returns the ai section as ParseSettings reads it, without the API key, which the
+// AIDocument returns the ai section as ParseSettings reads it, without the API key, which the
 // caller may add, as with the alert webhook's secret.
-func aiDocument(s store.AISettings) map[string]any {
+func AIDocument(s store.AISettings) map[string]any {
 	doc := map[string]any{"mode": string(orOff(s.Mode))}
 	if s.Model.Configured() {
 		doc["model"] = map[string]any{"base_url": s.Model.BaseURL, "name": s.Model.Name,

@@ -70,11 +70,11 @@ func TestAIDocumentRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := aiDocument(s.Settings.AI)
+	doc := AIDocument(s.Settings.AI)
 	if doc["mode"] != "suggest" || doc["knowledge"].(map[string]any)["payment"] != "Cash." {
 		t.Errorf("document %v", doc)
 	}
-	if _, ok := aiDocument(store.AISettings{})["mode"]; !ok {
+	if _, ok := AIDocument(store.AISettings{})["mode"]; !ok {
 		t.Error("document of the zero settings has no mode")
 	}
 }
