@@ -17,7 +17,8 @@ import (
 
 func runSimulate(ctx context.Context, args []string, streams IO) error {
 	if len(args) == 0 || args[0] != "call" {
-		fmt.Fprintln(streams.Stderr, "Usage: textback simulate call --from +1... [--to +1...] [--outcome no-answer|busy|answered|voicemail]")
+		fmt.Fprintln(streams.Stderr, "Usage: textback simulate call --from +1... [--to +1...] "+
+			"[--outcome no-answer|busy|answered|voicemail] [--digits 1,3]")
 		return errUsage
 	}
 	var cfg config.Config
@@ -31,6 +32,10 @@ func runSimulate(ctx context.Context, args []string, streams IO) error {
 	outcome := fs.String("outcome", string(simulate.NoAnswer), "how the call ends: no-answer, busy, answered or voicemail")
 	server := fs.String("server", "", "where to send the webhooks; defaults to http://<addr>")
 	wait := fs.Duration("wait", 10*time.Second, "how long to wait for textback's decision")
+	digits := fs.String("digits", "", "the caller's choices at a phone menu, comma-separated and in order: a key "+
+		"such as 2, or words to say such as emergency (the menu hears nothing once they run out)")
+	message := fs.String("message", "", "the words of a voicemail left in a phone menu, which the simulated "+
+		"transcript returns")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -64,9 +69,14 @@ func runSimulate(ctx context.Context, args []string, streams IO) error {
 	if err != nil {
 		return err
 	}
+	choices, err := parseDigits(*digits)
+	if err != nil {
+		return err
+	}
 	call := simulate.Call{
 		Server: *server, PublicURL: cfg.PublicURL, Account: prov.Account(), Number: number, From: *from,
 		Outcome: simulate.Outcome(*outcome), Client: &http.Client{Timeout: 20 * time.Second}, Log: streams.Stdout,
+		Digits: choices, Message: *message,
 	}
 	fmt.Fprintf(streams.Stdout, "Simulating a call from %s to %s (%s), ending %s.\n", *from, number.E164, prov.Name, *outcome)
 	sid, err := call.Run(ctx)
@@ -78,6 +88,13 @@ func runSimulate(ctx context.Context, args []string, streams IO) error {
 		return err
 	}
 	fmt.Fprintf(streams.Stdout, "\nCall %s\n  decision: %s\n", sid, decided.Decision)
+	voicemails, err := voicemailsOf(ctx, s, decided)
+	if err != nil {
+		return err
+	}
+	for _, vm := range voicemails {
+		fmt.Fprintf(streams.Stdout, "  %s\n", vm.describe())
+	}
 	for _, m := range msgs {
 		fmt.Fprintf(streams.Stdout, "  text to %s [%s]: %s\n", m.To, m.Status, m.Body)
 		if m.HoldReason != "" {
@@ -119,4 +136,27 @@ func pickNumber(ctx context.Context, s *store.Store, to string) (store.Number, e
 		list[i] = n.E164
 	}
 	return store.Number{}, fmt.Errorf("several numbers configured; choose one with --to (%s)", strings.Join(list, ", "))
+}
+
+// maxDigits bounds the choices of --digits, which the menu walk stops well before.
+const maxDigits = 40
+
+// parseDigits splits --digits into the caller's choices: keys of the keypad, or words to say.
+func parseDigits(raw string) ([]string, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	var choices []string
+	for _, part := range strings.Split(raw, ",") {
+		choice := strings.TrimSpace(part)
+		if choice == "" {
+			return nil, fmt.Errorf("invalid --digits %q: an entry is empty; separate keys or words with commas, "+
+				"such as 1,3", raw)
+		}
+		choices = append(choices, choice)
+	}
+	if len(choices) > maxDigits {
+		return nil, fmt.Errorf("invalid --digits: %d choices, more than the maximum of %d", len(choices), maxDigits)
+	}
+	return choices, nil
 }

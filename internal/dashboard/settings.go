@@ -220,7 +220,7 @@ func (d *Dashboard) storeSettings(ctx context.Context, business store.BusinessID
 		}
 		// The settings form does not carry the AI section, which the knowledge page edits.
 		ai := biz.Settings.AI
-		biz.Settings = s.Settings
+		biz.Settings = s.Settings.KeepApplyOnly(biz.Settings)
 		biz.Settings.AI = ai
 		if saved, err = tx.UpsertBusiness(ctx, biz); err != nil {
 			return err

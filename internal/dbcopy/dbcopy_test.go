@@ -129,11 +129,36 @@ func installation(t *testing.T) string {
 	fillAPI(t, s, b.ID)
 	fillAI(t, s, b.ID, c.ID, msg.ID)
 	fillAccounts(t, s, b.ID, c.ID)
+	fillMenu(t, s, b.ID, call.ID)
 	insertJobs(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// fillMenu adds a menu step, with a boolean and a nullable time set, and a voicemail to the call.
+func fillMenu(t *testing.T, s *store.Store, b store.BusinessID, call store.CallID) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 3, 10, 16, 0, 5, 123456000, time.UTC)
+	if _, err := s.InsertCallMenuStep(ctx, store.CallMenuStep{
+		CallID: call, Step: 1, Menu: "main", Kind: store.StepPressed, Input: "1", Option: "1", Label: "booking",
+		Detail: "pressed 1 (booking)", Next: store.NextEnd, TextBack: "Book: {booking_link}", Requested: true, At: at,
+		ExpectBy: at.Add(time.Minute),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	vm, err := s.UpsertVoicemailRecording(ctx, store.VoicemailRecording{
+		BusinessID: b, CallID: call, Step: 2, ID: "RE01", URL: "https://api.example.com/RE01", Status: "completed",
+		Duration: 12 * time.Second, Transcribe: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimVoicemailAlert(ctx, vm.ID, at); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fillConversation adds a row to each table of the conversation and the team.

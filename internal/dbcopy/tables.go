@@ -44,6 +44,8 @@ var Tables = []string{
 	"hook_attempts",
 	"ai_examples",
 	"ai_drafts",
+	"call_menu_steps",
+	"voicemails",
 }
 
 // skipped reports whether a SQLite table is deliberately not copied row by row. Those are

@@ -10,10 +10,10 @@ import (
 	"github.com/textback/textback/internal/store"
 )
 
-// settingsKeys are the keys of a business entry that ParseSettings accepts: all but slug, numbers
-// and calendars, which only textback apply changes.
+// settingsKeys are the keys of a business entry that ParseSettings accepts: all but slug, numbers,
+// calendars and the phone menu, which only textback apply changes.
 var settingsKeys = slices.DeleteFunc(slices.Clone(businessKeys), func(key string) bool {
-	return key == "slug" || key == "numbers" || key == "calendars"
+	return key == "slug" || key == "numbers" || key == "calendars" || key == "ivr"
 })
 
 // ParseSettings validates data, one business entry of textback.yaml without its slug, numbers and

@@ -84,3 +84,15 @@ func (o ops) MarkWebhookProcessed(ctx context.Context, id WebhookID, result stri
 	}
 	return nil
 }
+
+// WebhookReceivedAt returns when the provider's webhook with the event key was first received,
+// or an error wrapping ErrNotFound.
+func (o ops) WebhookReceivedAt(ctx context.Context, provider ProviderID, eventKey string) (time.Time, error) {
+	row, err := o.q.GetWebhookByEventKey(ctx, dbsqlc.GetWebhookByEventKeyParams{
+		ProviderID: int64(provider), EventKey: eventKey,
+	})
+	if err != nil {
+		return time.Time{}, notFound(err, "get webhook %s", eventKey)
+	}
+	return row.ReceivedAt.UTC(), nil
+}

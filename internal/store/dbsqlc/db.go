@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimTextBackWindowStmt, err = db.PrepareContext(ctx, claimTextBackWindow); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTextBackWindow: %w", err)
 	}
+	if q.claimVoicemailAlertStmt, err = db.PrepareContext(ctx, claimVoicemailAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimVoicemailAlert: %w", err)
+	}
 	if q.clearLoginFailuresStmt, err = db.PrepareContext(ctx, clearLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearLoginFailures: %w", err)
 	}
@@ -231,8 +234,14 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getUserByEmailStmt, err = db.PrepareContext(ctx, getUserByEmail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserByEmail: %w", err)
 	}
+	if q.getVoicemailStmt, err = db.PrepareContext(ctx, getVoicemail); err != nil {
+		return nil, fmt.Errorf("error preparing query GetVoicemail: %w", err)
+	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
+	}
+	if q.getWebhookByEventKeyStmt, err = db.PrepareContext(ctx, getWebhookByEventKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookByEventKey: %w", err)
 	}
 	if q.holdQueuedFollowUpsStmt, err = db.PrepareContext(ctx, holdQueuedFollowUps); err != nil {
 		return nil, fmt.Errorf("error preparing query HoldQueuedFollowUps: %w", err)
@@ -257,6 +266,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
+	}
+	if q.insertCallMenuStepStmt, err = db.PrepareContext(ctx, insertCallMenuStep); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCallMenuStep: %w", err)
 	}
 	if q.insertHookAttemptStmt, err = db.PrepareContext(ctx, insertHookAttempt); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertHookAttempt: %w", err)
@@ -359,6 +371,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCalendarsStmt, err = db.PrepareContext(ctx, listCalendars); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCalendars: %w", err)
+	}
+	if q.listCallMenuStepsStmt, err = db.PrepareContext(ctx, listCallMenuSteps); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCallMenuSteps: %w", err)
 	}
 	if q.listCallsNewestStmt, err = db.PrepareContext(ctx, listCallsNewest); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCallsNewest: %w", err)
@@ -483,6 +498,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listUserBusinessesStmt, err = db.PrepareContext(ctx, listUserBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUserBusinesses: %w", err)
 	}
+	if q.listVoicemailsByCallStmt, err = db.PrepareContext(ctx, listVoicemailsByCall); err != nil {
+		return nil, fmt.Errorf("error preparing query ListVoicemailsByCall: %w", err)
+	}
 	if q.markAlertUpdateSentStmt, err = db.PrepareContext(ctx, markAlertUpdateSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkAlertUpdateSent: %w", err)
 	}
@@ -585,6 +603,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setContactTagsStmt, err = db.PrepareContext(ctx, setContactTags); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTags: %w", err)
 	}
+	if q.setContactTextBackAtStmt, err = db.PrepareContext(ctx, setContactTextBackAt); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactTextBackAt: %w", err)
+	}
 	if q.setContactTimeZoneStmt, err = db.PrepareContext(ctx, setContactTimeZone); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTimeZone: %w", err)
 	}
@@ -596,6 +617,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setUserPasswordStmt, err = db.PrepareContext(ctx, setUserPassword); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserPassword: %w", err)
+	}
+	if q.setVoicemailTranscriptStmt, err = db.PrepareContext(ctx, setVoicemailTranscript); err != nil {
+		return nil, fmt.Errorf("error preparing query SetVoicemailTranscript: %w", err)
 	}
 	if q.startSequenceStmt, err = db.PrepareContext(ctx, startSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query StartSequence: %w", err)
@@ -630,6 +654,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertProviderStmt, err = db.PrepareContext(ctx, upsertProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertProvider: %w", err)
 	}
+	if q.upsertVoicemailRecordingStmt, err = db.PrepareContext(ctx, upsertVoicemailRecording); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertVoicemailRecording: %w", err)
+	}
 	return &q, nil
 }
 
@@ -663,6 +690,11 @@ func (q *Queries) Close() error {
 	if q.claimTextBackWindowStmt != nil {
 		if cerr := q.claimTextBackWindowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimTextBackWindowStmt: %w", cerr)
+		}
+	}
+	if q.claimVoicemailAlertStmt != nil {
+		if cerr := q.claimVoicemailAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimVoicemailAlertStmt: %w", cerr)
 		}
 	}
 	if q.clearLoginFailuresStmt != nil {
@@ -980,9 +1012,19 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getUserByEmailStmt: %w", cerr)
 		}
 	}
+	if q.getVoicemailStmt != nil {
+		if cerr := q.getVoicemailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getVoicemailStmt: %w", cerr)
+		}
+	}
 	if q.getWebhookStmt != nil {
 		if cerr := q.getWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
+		}
+	}
+	if q.getWebhookByEventKeyStmt != nil {
+		if cerr := q.getWebhookByEventKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookByEventKeyStmt: %w", cerr)
 		}
 	}
 	if q.holdQueuedFollowUpsStmt != nil {
@@ -1023,6 +1065,11 @@ func (q *Queries) Close() error {
 	if q.insertCallStmt != nil {
 		if cerr := q.insertCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
+		}
+	}
+	if q.insertCallMenuStepStmt != nil {
+		if cerr := q.insertCallMenuStepStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertCallMenuStepStmt: %w", cerr)
 		}
 	}
 	if q.insertHookAttemptStmt != nil {
@@ -1193,6 +1240,11 @@ func (q *Queries) Close() error {
 	if q.listCalendarsStmt != nil {
 		if cerr := q.listCalendarsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCalendarsStmt: %w", cerr)
+		}
+	}
+	if q.listCallMenuStepsStmt != nil {
+		if cerr := q.listCallMenuStepsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCallMenuStepsStmt: %w", cerr)
 		}
 	}
 	if q.listCallsNewestStmt != nil {
@@ -1400,6 +1452,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listUserBusinessesStmt: %w", cerr)
 		}
 	}
+	if q.listVoicemailsByCallStmt != nil {
+		if cerr := q.listVoicemailsByCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listVoicemailsByCallStmt: %w", cerr)
+		}
+	}
 	if q.markAlertUpdateSentStmt != nil {
 		if cerr := q.markAlertUpdateSentStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing markAlertUpdateSentStmt: %w", cerr)
@@ -1570,6 +1627,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setContactTagsStmt: %w", cerr)
 		}
 	}
+	if q.setContactTextBackAtStmt != nil {
+		if cerr := q.setContactTextBackAtStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactTextBackAtStmt: %w", cerr)
+		}
+	}
 	if q.setContactTimeZoneStmt != nil {
 		if cerr := q.setContactTimeZoneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setContactTimeZoneStmt: %w", cerr)
@@ -1588,6 +1650,11 @@ func (q *Queries) Close() error {
 	if q.setUserPasswordStmt != nil {
 		if cerr := q.setUserPasswordStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setUserPasswordStmt: %w", cerr)
+		}
+	}
+	if q.setVoicemailTranscriptStmt != nil {
+		if cerr := q.setVoicemailTranscriptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setVoicemailTranscriptStmt: %w", cerr)
 		}
 	}
 	if q.startSequenceStmt != nil {
@@ -1645,6 +1712,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing upsertProviderStmt: %w", cerr)
 		}
 	}
+	if q.upsertVoicemailRecordingStmt != nil {
+		if cerr := q.upsertVoicemailRecordingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertVoicemailRecordingStmt: %w", cerr)
+		}
+	}
 	return err
 }
 
@@ -1690,6 +1762,7 @@ type Queries struct {
 	cancelBookingStmt                    *sql.Stmt
 	claimMessageStmt                     *sql.Stmt
 	claimTextBackWindowStmt              *sql.Stmt
+	claimVoicemailAlertStmt              *sql.Stmt
 	clearLoginFailuresStmt               *sql.Stmt
 	completeTaskStmt                     *sql.Stmt
 	confirmBookingStmt                   *sql.Stmt
@@ -1753,7 +1826,9 @@ type Queries struct {
 	getUserStmt                          *sql.Stmt
 	getUserBusinessRolesStmt             *sql.Stmt
 	getUserByEmailStmt                   *sql.Stmt
+	getVoicemailStmt                     *sql.Stmt
 	getWebhookStmt                       *sql.Stmt
+	getWebhookByEventKeyStmt             *sql.Stmt
 	holdQueuedFollowUpsStmt              *sql.Stmt
 	insertAIDraftStmt                    *sql.Stmt
 	insertAIExampleStmt                  *sql.Stmt
@@ -1762,6 +1837,7 @@ type Queries struct {
 	insertAlertDeliveryStmt              *sql.Stmt
 	insertBookingStmt                    *sql.Stmt
 	insertCallStmt                       *sql.Stmt
+	insertCallMenuStepStmt               *sql.Stmt
 	insertHookAttemptStmt                *sql.Stmt
 	insertHookDeliveryStmt               *sql.Stmt
 	insertHookEndpointStmt               *sql.Stmt
@@ -1796,6 +1872,7 @@ type Queries struct {
 	listBusinessTasksStmt                *sql.Stmt
 	listBusinessesStmt                   *sql.Stmt
 	listCalendarsStmt                    *sql.Stmt
+	listCallMenuStepsStmt                *sql.Stmt
 	listCallsNewestStmt                  *sql.Stmt
 	listCallsPageStmt                    *sql.Stmt
 	listContactAlertsStmt                *sql.Stmt
@@ -1837,6 +1914,7 @@ type Queries struct {
 	listTasksNewestStmt                  *sql.Stmt
 	listTasksPageStmt                    *sql.Stmt
 	listUserBusinessesStmt               *sql.Stmt
+	listVoicemailsByCallStmt             *sql.Stmt
 	markAlertUpdateSentStmt              *sql.Stmt
 	markConversationReadStmt             *sql.Stmt
 	markMessageFailedStmt                *sql.Stmt
@@ -1871,10 +1949,12 @@ type Queries struct {
 	setContactReviewStmt                 *sql.Stmt
 	setContactSMSBlockedStmt             *sql.Stmt
 	setContactTagsStmt                   *sql.Stmt
+	setContactTextBackAtStmt             *sql.Stmt
 	setContactTimeZoneStmt               *sql.Stmt
 	setConversationAwaitingStmt          *sql.Stmt
 	setMessageStatusStmt                 *sql.Stmt
 	setUserPasswordStmt                  *sql.Stmt
+	setVoicemailTranscriptStmt           *sql.Stmt
 	startSequenceStmt                    *sql.Stmt
 	stopSequencesStmt                    *sql.Stmt
 	touchAPIKeyStmt                      *sql.Stmt
@@ -1886,6 +1966,7 @@ type Queries struct {
 	upsertContactStmt                    *sql.Stmt
 	upsertNumberStmt                     *sql.Stmt
 	upsertProviderStmt                   *sql.Stmt
+	upsertVoicemailRecordingStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -1898,6 +1979,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cancelBookingStmt:                    q.cancelBookingStmt,
 		claimMessageStmt:                     q.claimMessageStmt,
 		claimTextBackWindowStmt:              q.claimTextBackWindowStmt,
+		claimVoicemailAlertStmt:              q.claimVoicemailAlertStmt,
 		clearLoginFailuresStmt:               q.clearLoginFailuresStmt,
 		completeTaskStmt:                     q.completeTaskStmt,
 		confirmBookingStmt:                   q.confirmBookingStmt,
@@ -1961,7 +2043,9 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserStmt:                          q.getUserStmt,
 		getUserBusinessRolesStmt:             q.getUserBusinessRolesStmt,
 		getUserByEmailStmt:                   q.getUserByEmailStmt,
+		getVoicemailStmt:                     q.getVoicemailStmt,
 		getWebhookStmt:                       q.getWebhookStmt,
+		getWebhookByEventKeyStmt:             q.getWebhookByEventKeyStmt,
 		holdQueuedFollowUpsStmt:              q.holdQueuedFollowUpsStmt,
 		insertAIDraftStmt:                    q.insertAIDraftStmt,
 		insertAIExampleStmt:                  q.insertAIExampleStmt,
@@ -1970,6 +2054,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertAlertDeliveryStmt:              q.insertAlertDeliveryStmt,
 		insertBookingStmt:                    q.insertBookingStmt,
 		insertCallStmt:                       q.insertCallStmt,
+		insertCallMenuStepStmt:               q.insertCallMenuStepStmt,
 		insertHookAttemptStmt:                q.insertHookAttemptStmt,
 		insertHookDeliveryStmt:               q.insertHookDeliveryStmt,
 		insertHookEndpointStmt:               q.insertHookEndpointStmt,
@@ -2004,6 +2089,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listBusinessTasksStmt:                q.listBusinessTasksStmt,
 		listBusinessesStmt:                   q.listBusinessesStmt,
 		listCalendarsStmt:                    q.listCalendarsStmt,
+		listCallMenuStepsStmt:                q.listCallMenuStepsStmt,
 		listCallsNewestStmt:                  q.listCallsNewestStmt,
 		listCallsPageStmt:                    q.listCallsPageStmt,
 		listContactAlertsStmt:                q.listContactAlertsStmt,
@@ -2045,6 +2131,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listTasksNewestStmt:                  q.listTasksNewestStmt,
 		listTasksPageStmt:                    q.listTasksPageStmt,
 		listUserBusinessesStmt:               q.listUserBusinessesStmt,
+		listVoicemailsByCallStmt:             q.listVoicemailsByCallStmt,
 		markAlertUpdateSentStmt:              q.markAlertUpdateSentStmt,
 		markConversationReadStmt:             q.markConversationReadStmt,
 		markMessageFailedStmt:                q.markMessageFailedStmt,
@@ -2079,10 +2166,12 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactReviewStmt:                 q.setContactReviewStmt,
 		setContactSMSBlockedStmt:             q.setContactSMSBlockedStmt,
 		setContactTagsStmt:                   q.setContactTagsStmt,
+		setContactTextBackAtStmt:             q.setContactTextBackAtStmt,
 		setContactTimeZoneStmt:               q.setContactTimeZoneStmt,
 		setConversationAwaitingStmt:          q.setConversationAwaitingStmt,
 		setMessageStatusStmt:                 q.setMessageStatusStmt,
 		setUserPasswordStmt:                  q.setUserPasswordStmt,
+		setVoicemailTranscriptStmt:           q.setVoicemailTranscriptStmt,
 		startSequenceStmt:                    q.startSequenceStmt,
 		stopSequencesStmt:                    q.stopSequencesStmt,
 		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
@@ -2094,5 +2183,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		upsertContactStmt:                    q.upsertContactStmt,
 		upsertNumberStmt:                     q.upsertNumberStmt,
 		upsertProviderStmt:                   q.upsertProviderStmt,
+		upsertVoicemailRecordingStmt:         q.upsertVoicemailRecordingStmt,
 	}
 }

@@ -178,6 +178,24 @@ type Call struct {
 	UpdatedAt      time.Time
 }
 
+type CallMenuStep struct {
+	ID         int64
+	CallID     int64
+	Step       int32
+	Menu       string
+	Kind       string
+	Input      string
+	OptionKey  string
+	Label      string
+	Detail     string
+	NextAction string
+	TextBack   string
+	Requested  bool
+	OccurredAt time.Time
+	ExpectBy   sql.NullTime
+	CreatedAt  time.Time
+}
+
 type Contact struct {
 	ID                int64
 	BusinessID        int64
@@ -418,6 +436,23 @@ type User struct {
 	LastLoginAt  sql.NullTime
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+type Voicemail struct {
+	ID               int64
+	BusinessID       int64
+	CallID           int64
+	Step             int32
+	RecordingID      string
+	RecordingUrl     string
+	RecordingStatus  string
+	DurationSeconds  int32
+	Transcribe       bool
+	Transcript       string
+	TranscriptStatus string
+	AlertedAt        sql.NullTime
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 type Webhook struct {
