@@ -86,6 +86,11 @@ func (a *API) writeSettings(ctx context.Context, current store.Business, parsed 
 	if hook.URL != "" && hook.Secret == "" && hook.URL == current.Settings.Alerts.Webhook.URL {
 		hook.Secret = current.Settings.Alerts.Webhook.Secret
 	}
+	// The settings document leaves out the model's API key, as it does the webhook secret.
+	model := &settings.AI.Model
+	if model.BaseURL != "" && model.APIKey == "" && model.BaseURL == current.Settings.AI.Model.BaseURL {
+		model.APIKey = current.Settings.AI.Model.APIKey
+	}
 	var updated store.Business
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error

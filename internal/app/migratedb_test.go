@@ -369,6 +369,22 @@ func TestMigrateDBMovesInstallation(t *testing.T) {
 		CallID: callA.ID, Step: 1, URL: "https://api.example.com/RE1", Duration: 5 * time.Second, Transcribe: true}); err != nil {
 		t.Fatal(err)
 	}
+	// Corrections and drafts come from AI replies, which this installation has off; one of each
+	// on a lead's text make sure both tables are copied too.
+	lead, _, err := src.InsertMessage(ctx, store.Message{BusinessID: callA.BusinessID, ContactID: callA.ContactID,
+		Direction: store.Inbound, From: callA.FromRaw, Body: "how much for a drain", Status: store.StatusReceived})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.AddAIExample(ctx, store.AIExample{BusinessID: callA.BusinessID, MessageID: lead.ID,
+		Body: lead.Body, Intent: "question", CreatedBy: "owner@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := src.AddAIDraft(ctx, store.AIDraft{BusinessID: callA.BusinessID, ContactID: callA.ContactID,
+		InboundID: lead.ID, Body: "Drain cleaning: $150-$250.", Details: store.AIDetails{InboundID: int64(lead.ID),
+			Text: lead.Body, Intent: "question"}}); err != nil {
+		t.Fatal(err)
+	}
 	before := map[string][]map[string]any{}
 	for _, table := range dbcopy.Tables {
 		before[table] = tableRows(t, src, table)

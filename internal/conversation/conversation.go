@@ -36,6 +36,7 @@ type Engine struct {
 	followups *followup.Service
 	events    *hooks.Emitter
 	metrics   *metrics.Metrics
+	assistant Assistant
 	log       *slog.Logger
 	clock     func() time.Time
 }
@@ -53,8 +54,16 @@ type Options struct {
 	Events *hooks.Emitter
 	// Metrics counts texts received and delivery reports; nil counts nothing.
 	Metrics *metrics.Metrics
-	Logger  *slog.Logger
-	Clock   func() time.Time
+	// Assistant answers free-text replies for businesses with AI replies on; nil answers none.
+	Assistant Assistant
+	Logger    *slog.Logger
+	Clock     func() time.Time
+}
+
+// Assistant schedules the AI answer to a lead's free-text message, in tx, and reports whether it
+// did: it does nothing for a business with AI replies off.
+type Assistant interface {
+	Enqueue(ctx context.Context, tx *store.Tx, business store.Business, msg store.Message) (bool, error)
 }
 
 // New returns an Engine.
@@ -70,7 +79,8 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		followups: opts.FollowUps, events: opts.Events, metrics: opts.Metrics, log: opts.Logger, clock: opts.Clock,
+		followups: opts.FollowUps, events: opts.Events, metrics: opts.Metrics, assistant: opts.Assistant, log: opts.Logger,
+		clock: opts.Clock,
 	}
 }
 

@@ -218,7 +218,10 @@ func (d *Dashboard) storeSettings(ctx context.Context, business store.BusinessID
 			AfterHoursTemplate: s.TextBack.AfterHoursTemplate, MissedCallMessage: s.TextBack.MissedCallMessage,
 			ScreenPrompt: s.TextBack.ScreenPrompt,
 		}
+		// The settings form does not carry the AI section, which the knowledge page edits.
+		ai := biz.Settings.AI
 		biz.Settings = s.Settings.KeepApplyOnly(biz.Settings)
+		biz.Settings.AI = ai
 		if saved, err = tx.UpsertBusiness(ctx, biz); err != nil {
 			return err
 		}

@@ -127,6 +127,7 @@ func installation(t *testing.T) string {
 	fillConversation(t, s, b.ID, c.ID, msg.ID)
 	fillBookings(t, s, b.ID, c.ID)
 	fillAPI(t, s, b.ID)
+	fillAI(t, s, b.ID, c.ID, msg.ID)
 	fillAccounts(t, s, b.ID, c.ID)
 	fillMenu(t, s, b.ID, call.ID)
 	insertJobs(t, s)
@@ -728,6 +729,21 @@ func TestTablesMatchMigrations(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s migrations create tables %v, dbcopy.Tables lists %v", d, got, want)
 		}
+	}
+}
+
+// fillAI adds a correction and a drafted reply with its details.
+func fillAI(t *testing.T, s *store.Store, b store.BusinessID, c store.ContactID, m store.MessageID) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.AddAIExample(ctx, store.AIExample{BusinessID: b, MessageID: m, Body: "hello", Intent: "other",
+		CreatedBy: "owner@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	details := store.AIDetails{InboundID: int64(m), Text: "hello", Intent: "question", ElapsedMS: 3}
+	if _, _, err := s.AddAIDraft(ctx, store.AIDraft{BusinessID: b, ContactID: c, InboundID: m, Body: "Hi.",
+		Details: details}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -42,6 +42,8 @@ var Tables = []string{
 	"hook_events",
 	"hook_deliveries",
 	"hook_attempts",
+	"ai_examples",
+	"ai_drafts",
 	"call_menu_steps",
 	"voicemails",
 }

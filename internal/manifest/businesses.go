@@ -15,7 +15,7 @@ import (
 
 var businessKeys = []string{
 	"slug", "name", "time_zone", "region", "rep_name", "booking_url", "hours", "numbers", "text_back",
-	"conversation", "team", "alerts", "follow_ups", "quiet_hours",
+	"conversation", "team", "alerts", "follow_ups", "quiet_hours", "ai",
 	"calendars",
 	"ivr",
 }
@@ -111,6 +111,7 @@ func (c *checker) behaviour(m *mapping, b *Business, numbers *numberIndex) {
 	b.Settings.Alerts = c.alerts(m, b.Settings.Team, b.Settings.Alerts)
 
 	b.Settings.QuietHours = c.quietHours(m)
+	b.Settings.AI = c.ai(m)
 
 	b.TextBack = c.textBack(m, b)
 	var followUps []smsTemplate

@@ -66,6 +66,7 @@ func SettingsDocument(b store.Business) map[string]any {
 		"team":         teamDocument(s.Team),
 		"alerts":       alertsDocument(s.Alerts),
 		"follow_ups":   followUpsDocument(s.FollowUps),
+		"ai":           AIDocument(s.AI),
 	}
 	if s.QuietHours != (store.QuietHours{}) {
 		doc["quiet_hours"] = quietHoursDocument(s.QuietHours)

@@ -47,6 +47,7 @@ const (
 	PurposeStaffNotice   Purpose = "staff_notice"         // an automatic answer to a team member
 	PurposeFollowUp      Purpose = "follow_up"            // a follow-up after a text back without reply
 	PurposeAPI           Purpose = "api"                  // a text another system sent through the REST API
+	PurposeAIReply       Purpose = "ai_reply"             // an answer the assistant wrote to a lead's message
 )
 
 // Check is one check on the outbound path and its result, kept with the message.
@@ -66,6 +67,8 @@ type MessageDetails struct {
 	// RetryOf is the text this one sends again after a delivery error, and Retry its number.
 	RetryOf int64 `json:"retry_of,omitempty"`
 	Retry   int   `json:"retry,omitempty"`
+	// AI is how an AI reply was made; nil for other texts.
+	AI *AIDetails `json:"ai,omitempty"`
 }
 
 // Message is one text, in either direction.

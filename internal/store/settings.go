@@ -36,6 +36,8 @@ type Settings struct {
 	// QuietHours narrows the window in the recipient's local time when automated texts may go;
 	// zero values mean 08:00 to 21:00.
 	QuietHours QuietHours `json:"quiet_hours"`
+	// AI holds the AI reply mode, the model and the knowledge base; the zero value is off.
+	AI AISettings `json:"ai"`
 	// IVR is the phone menu that answers calls; nil answers calls without one.
 	IVR *IVR `json:"ivr,omitempty"`
 }

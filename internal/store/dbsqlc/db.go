@@ -69,6 +69,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.countOverlappingBookingsStmt, err = db.PrepareContext(ctx, countOverlappingBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOverlappingBookings: %w", err)
 	}
+	if q.decideAIDraftStmt, err = db.PrepareContext(ctx, decideAIDraft); err != nil {
+		return nil, fmt.Errorf("error preparing query DecideAIDraft: %w", err)
+	}
 	if q.decideCallStmt, err = db.PrepareContext(ctx, decideCall); err != nil {
 		return nil, fmt.Errorf("error preparing query DecideCall: %w", err)
 	}
@@ -122,6 +125,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.finishSequenceStmt, err = db.PrepareContext(ctx, finishSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishSequence: %w", err)
+	}
+	if q.getAIDraftStmt, err = db.PrepareContext(ctx, getAIDraft); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAIDraft: %w", err)
 	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
@@ -240,6 +246,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.holdQueuedFollowUpsStmt, err = db.PrepareContext(ctx, holdQueuedFollowUps); err != nil {
 		return nil, fmt.Errorf("error preparing query HoldQueuedFollowUps: %w", err)
 	}
+	if q.insertAIDraftStmt, err = db.PrepareContext(ctx, insertAIDraft); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAIDraft: %w", err)
+	}
+	if q.insertAIExampleStmt, err = db.PrepareContext(ctx, insertAIExample); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAIExample: %w", err)
+	}
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
 	}
@@ -305,6 +317,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.latestSMSAlertToStmt, err = db.PrepareContext(ctx, latestSMSAlertTo); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestSMSAlertTo: %w", err)
+	}
+	if q.listAIExamplesStmt, err = db.PrepareContext(ctx, listAIExamples); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAIExamples: %w", err)
 	}
 	if q.listAPIKeysStmt, err = db.PrepareContext(ctx, listAPIKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAPIKeys: %w", err)
@@ -446,6 +461,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listNumbersByBusinessStmt, err = db.PrepareContext(ctx, listNumbersByBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query ListNumbersByBusiness: %w", err)
+	}
+	if q.listPendingAIDraftsStmt, err = db.PrepareContext(ctx, listPendingAIDrafts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPendingAIDrafts: %w", err)
 	}
 	if q.listProvidersStmt, err = db.PrepareContext(ctx, listProviders); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProviders: %w", err)
@@ -719,6 +737,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing countOverlappingBookingsStmt: %w", cerr)
 		}
 	}
+	if q.decideAIDraftStmt != nil {
+		if cerr := q.decideAIDraftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing decideAIDraftStmt: %w", cerr)
+		}
+	}
 	if q.decideCallStmt != nil {
 		if cerr := q.decideCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing decideCallStmt: %w", cerr)
@@ -807,6 +830,11 @@ func (q *Queries) Close() error {
 	if q.finishSequenceStmt != nil {
 		if cerr := q.finishSequenceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing finishSequenceStmt: %w", cerr)
+		}
+	}
+	if q.getAIDraftStmt != nil {
+		if cerr := q.getAIDraftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAIDraftStmt: %w", cerr)
 		}
 	}
 	if q.getAPIKeyByHashStmt != nil {
@@ -1004,6 +1032,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing holdQueuedFollowUpsStmt: %w", cerr)
 		}
 	}
+	if q.insertAIDraftStmt != nil {
+		if cerr := q.insertAIDraftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAIDraftStmt: %w", cerr)
+		}
+	}
+	if q.insertAIExampleStmt != nil {
+		if cerr := q.insertAIExampleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAIExampleStmt: %w", cerr)
+		}
+	}
 	if q.insertAPIKeyStmt != nil {
 		if cerr := q.insertAPIKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertAPIKeyStmt: %w", cerr)
@@ -1112,6 +1150,11 @@ func (q *Queries) Close() error {
 	if q.latestSMSAlertToStmt != nil {
 		if cerr := q.latestSMSAlertToStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing latestSMSAlertToStmt: %w", cerr)
+		}
+	}
+	if q.listAIExamplesStmt != nil {
+		if cerr := q.listAIExamplesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAIExamplesStmt: %w", cerr)
 		}
 	}
 	if q.listAPIKeysStmt != nil {
@@ -1347,6 +1390,11 @@ func (q *Queries) Close() error {
 	if q.listNumbersByBusinessStmt != nil {
 		if cerr := q.listNumbersByBusinessStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listNumbersByBusinessStmt: %w", cerr)
+		}
+	}
+	if q.listPendingAIDraftsStmt != nil {
+		if cerr := q.listPendingAIDraftsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPendingAIDraftsStmt: %w", cerr)
 		}
 	}
 	if q.listProvidersStmt != nil {
@@ -1723,6 +1771,7 @@ type Queries struct {
 	countOpenTasksStmt                   *sql.Stmt
 	countOutboundStmt                    *sql.Stmt
 	countOverlappingBookingsStmt         *sql.Stmt
+	decideAIDraftStmt                    *sql.Stmt
 	decideCallStmt                       *sql.Stmt
 	deleteContactBookingsStmt            *sql.Stmt
 	deleteExchangesBeforeStmt            *sql.Stmt
@@ -1741,6 +1790,7 @@ type Queries struct {
 	findSandboxMessageStmt               *sql.Stmt
 	finishHookAttemptStmt                *sql.Stmt
 	finishSequenceStmt                   *sql.Stmt
+	getAIDraftStmt                       *sql.Stmt
 	getAPIKeyByHashStmt                  *sql.Stmt
 	getAgencyStmt                        *sql.Stmt
 	getAlertStmt                         *sql.Stmt
@@ -1780,6 +1830,8 @@ type Queries struct {
 	getWebhookStmt                       *sql.Stmt
 	getWebhookByEventKeyStmt             *sql.Stmt
 	holdQueuedFollowUpsStmt              *sql.Stmt
+	insertAIDraftStmt                    *sql.Stmt
+	insertAIExampleStmt                  *sql.Stmt
 	insertAPIKeyStmt                     *sql.Stmt
 	insertAlertStmt                      *sql.Stmt
 	insertAlertDeliveryStmt              *sql.Stmt
@@ -1802,6 +1854,7 @@ type Queries struct {
 	insertWebhookStmt                    *sql.Stmt
 	latestNumberOfContactStmt            *sql.Stmt
 	latestSMSAlertToStmt                 *sql.Stmt
+	listAIExamplesStmt                   *sql.Stmt
 	listAPIKeysStmt                      *sql.Stmt
 	listAlertDeliveriesStmt              *sql.Stmt
 	listAlertsStmt                       *sql.Stmt
@@ -1849,6 +1902,7 @@ type Queries struct {
 	listMessagesNewestStmt               *sql.Stmt
 	listMessagesPageStmt                 *sql.Stmt
 	listNumbersByBusinessStmt            *sql.Stmt
+	listPendingAIDraftsStmt              *sql.Stmt
 	listProvidersStmt                    *sql.Stmt
 	listProvidersByAccountSIDStmt        *sql.Stmt
 	listRecentCallsStmt                  *sql.Stmt
@@ -1934,6 +1988,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countOpenTasksStmt:                   q.countOpenTasksStmt,
 		countOutboundStmt:                    q.countOutboundStmt,
 		countOverlappingBookingsStmt:         q.countOverlappingBookingsStmt,
+		decideAIDraftStmt:                    q.decideAIDraftStmt,
 		decideCallStmt:                       q.decideCallStmt,
 		deleteContactBookingsStmt:            q.deleteContactBookingsStmt,
 		deleteExchangesBeforeStmt:            q.deleteExchangesBeforeStmt,
@@ -1952,6 +2007,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findSandboxMessageStmt:               q.findSandboxMessageStmt,
 		finishHookAttemptStmt:                q.finishHookAttemptStmt,
 		finishSequenceStmt:                   q.finishSequenceStmt,
+		getAIDraftStmt:                       q.getAIDraftStmt,
 		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
 		getAgencyStmt:                        q.getAgencyStmt,
 		getAlertStmt:                         q.getAlertStmt,
@@ -1991,6 +2047,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getWebhookStmt:                       q.getWebhookStmt,
 		getWebhookByEventKeyStmt:             q.getWebhookByEventKeyStmt,
 		holdQueuedFollowUpsStmt:              q.holdQueuedFollowUpsStmt,
+		insertAIDraftStmt:                    q.insertAIDraftStmt,
+		insertAIExampleStmt:                  q.insertAIExampleStmt,
 		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
 		insertAlertStmt:                      q.insertAlertStmt,
 		insertAlertDeliveryStmt:              q.insertAlertDeliveryStmt,
@@ -2013,6 +2071,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertWebhookStmt:                    q.insertWebhookStmt,
 		latestNumberOfContactStmt:            q.latestNumberOfContactStmt,
 		latestSMSAlertToStmt:                 q.latestSMSAlertToStmt,
+		listAIExamplesStmt:                   q.listAIExamplesStmt,
 		listAPIKeysStmt:                      q.listAPIKeysStmt,
 		listAlertDeliveriesStmt:              q.listAlertDeliveriesStmt,
 		listAlertsStmt:                       q.listAlertsStmt,
@@ -2060,6 +2119,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listMessagesNewestStmt:               q.listMessagesNewestStmt,
 		listMessagesPageStmt:                 q.listMessagesPageStmt,
 		listNumbersByBusinessStmt:            q.listNumbersByBusinessStmt,
+		listPendingAIDraftsStmt:              q.listPendingAIDraftsStmt,
 		listProvidersStmt:                    q.listProvidersStmt,
 		listProvidersByAccountSIDStmt:        q.listProvidersByAccountSIDStmt,
 		listRecentCallsStmt:                  q.listRecentCallsStmt,

@@ -16,6 +16,32 @@ type Agency struct {
 	UpdatedAt time.Time
 }
 
+type AiDraft struct {
+	ID         int64
+	BusinessID int64
+	ContactID  int64
+	InboundID  int64
+	NumberID   sql.NullInt64
+	Body       string
+	Details    string
+	State      string
+	DecidedBy  string
+	MessageID  sql.NullInt64
+	CreatedAt  time.Time
+	DecidedAt  sql.NullTime
+}
+
+type AiExample struct {
+	ID         int64
+	BusinessID int64
+	MessageID  sql.NullInt64
+	Body       string
+	Intent     string
+	Note       string
+	CreatedBy  string
+	CreatedAt  time.Time
+}
+
 type Alert struct {
 	ID              int64
 	BusinessID      int64
