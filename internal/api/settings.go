@@ -86,10 +86,15 @@ func (a *API) updateSettings(w http.ResponseWriter, r *http.Request) {
 // writeSettings stores parsed as current's settings and tells running servers to drop their
 // cached copies once the change commits, as textback apply does.
 func (a *API) writeSettings(ctx context.Context, current store.Business, parsed *manifest.Business) (store.Business, error) {
-	settings := parsed.Settings
+	settings := parsed.Settings.KeepApplyOnly(current.Settings)
 	hook := &settings.Alerts.Webhook
 	if hook.URL != "" && hook.Secret == "" && hook.URL == current.Settings.Alerts.Webhook.URL {
 		hook.Secret = current.Settings.Alerts.Webhook.Secret
+	}
+	// The settings document leaves out the model's API key, as it does the webhook secret.
+	model := &settings.AI.Model
+	if model.BaseURL != "" && model.APIKey == "" && model.BaseURL == current.Settings.AI.Model.BaseURL {
+		model.APIKey = current.Settings.AI.Model.APIKey
 	}
 	var updated store.Business
 	err := a.store.InTx(ctx, func(tx *store.Tx) error {

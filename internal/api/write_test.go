@@ -255,6 +255,8 @@ func TestAPISettings(t *testing.T) {
 		a := e.a.business
 		a.Settings.Alerts.Webhook.URL = "https://hooks.example.com/alerts"
 		a.Settings.Alerts.Webhook.Secret = "alert-secret-123"
+		// The phone menu is not in the document; saving the document must keep it.
+		a.Settings.IVR = &store.IVR{Greeting: "Thanks for calling {business}.", Menu: "main"}
 		a, err := s.UpsertBusiness(ctx, a)
 		if err != nil {
 			t.Fatal(err)
@@ -291,6 +293,9 @@ func TestAPISettings(t *testing.T) {
 		after, _ = s.GetBusiness(ctx, a.ID)
 		if after.TextBack.Template != "Sorry we missed you at {business}! Reply here." || after.Settings.Limits.PerHour != 3 {
 			t.Errorf("settings stored as template %q, limits %+v", after.TextBack.Template, after.Settings.Limits)
+		}
+		if after.Settings.IVR == nil || after.Settings.IVR.Menu != "main" {
+			t.Errorf("saving settings dropped the phone menu: %+v", after.Settings.IVR)
 		}
 
 		doc["text_back"].(map[string]any)["window"] = "1s"

@@ -18,6 +18,7 @@ import (
 
 	"github.com/textback/textback/internal/alertsend"
 	"github.com/textback/textback/internal/api"
+	"github.com/textback/textback/internal/assistant"
 	"github.com/textback/textback/internal/auth"
 	"github.com/textback/textback/internal/bookbot"
 	"github.com/textback/textback/internal/booking"
@@ -184,9 +185,15 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	})
 	bot.SetBooking(a.bookings)
 	sender.SetSendCheck(store.PurposeReminder, bot.CheckReminder)
+	assistants := assistant.NewService(assistant.Options{
+		Store: a.store, Queue: queue, Sender: sender, Team: teamService, Directory: dir, Logger: a.log,
+		Client: &http.Client{Transport: opts.Transport},
+	})
+	// The booking bot reads a lead's text before the assistant, which answers only what the bot
+	// left alone.
 	engine := conversation.New(conversation.Options{
 		Sender: sender, Team: teamService, Directory: dir, Adapters: registry, FollowUps: followups, Bot: bot,
-		Logger: a.log, Clock: opts.Clock, Events: events, Metrics: stats,
+		Logger: a.log, Clock: opts.Clock, Events: events, Metrics: stats, Assistant: assistants,
 	})
 	processor := callflow.New(callflow.Options{
 		Store: a.store, Queue: queue, Sender: sender, Webhooks: registry, Logger: a.log, Clock: opts.Clock,
@@ -198,6 +205,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	team.Register(workers, teamService)
 	followup.Register(workers, followups)
 	bookbot.Register(workers, bot)
+	assistant.Register(workers, assistants)
 	pages, err := bookingpage.New(bookingpage.Options{
 		Store: a.store, Booking: a.bookings, Logger: a.log, PublicURL: a.cfg.PublicURL, Clock: opts.Clock,
 	})
@@ -211,7 +219,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	restAPI := api.New(api.Options{
 		Store: a.store, Texts: sender, Bookings: a.bookings, Logger: a.log, Clock: opts.Clock, HookPolicy: hookPolicy,
 	})
-	if err := a.buildDashboard(opts, sender, engine); err != nil {
+	if err := a.buildDashboard(opts, sender, engine, assistants); err != nil {
 		return err
 	}
 	handler := server.Routes(server.Handlers{
@@ -244,12 +252,15 @@ func (a *App) metricsHandler(stats *metrics.Metrics) http.Handler {
 
 // buildDashboard makes the dashboard, which sends manual replies through sender and engine and
 // refreshes open pages on activity broadcasts.
-func (a *App) buildDashboard(opts Options, sender *outbound.Sender, engine *conversation.Engine) error {
+func (a *App) buildDashboard(
+	opts Options, sender *outbound.Sender, engine *conversation.Engine, drafts dashboard.DraftApprover,
+) error {
 	authService := auth.New(auth.Options{
 		Store: a.store, SecureCookies: strings.HasPrefix(a.cfg.PublicURL, "https://"), Clock: opts.Clock, Logger: a.log,
 	})
 	dash, err := dashboard.New(dashboard.Options{
-		Store: a.store, Auth: authService, Sender: sender, Conversation: engine, Clock: opts.Clock, Logger: a.log,
+		Store: a.store, Auth: authService, Sender: sender, Conversation: engine, Drafts: drafts, Clock: opts.Clock,
+		Logger: a.log,
 		SettingsChanged: func(ctx context.Context, tx *store.Tx, b store.Business) error {
 			return broadcast.Publish(ctx, tx, broadcast.TopicSettings, "dashboard "+b.Slug)
 		},

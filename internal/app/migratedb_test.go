@@ -324,6 +324,67 @@ func TestMigrateDBMovesInstallation(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("add dashboard accounts: %v", err)
 	}
+	// API keys and outbound webhooks come from textback apikey and textback webhooks, and from
+	// the events they deliver.
+	if err := src.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.InsertAPIKey(ctx, store.NewAPIKey{
+			BusinessID: 1, Name: "crm", Prefix: "tbk_abcdefgh", SecretHash: "0f1e2d3c",
+		}); err != nil {
+			return err
+		}
+		endpoint, err := tx.InsertHookEndpoint(ctx, store.HookEndpoint{
+			BusinessID: 1, URL: "https://crm.example.com/hooks", Events: []string{"call.missed"}, Secret: "whsec",
+		})
+		if err != nil {
+			return err
+		}
+		event, err := tx.InsertHookEvent(ctx, store.HookEvent{
+			BusinessID: 1, PublicID: "evt_0001", Type: "call.missed", Body: "{}", CreatedAt: time.Now(),
+		})
+		if err != nil {
+			return err
+		}
+		delivery, err := tx.InsertHookDelivery(ctx, event.ID, endpoint.ID)
+		if err != nil {
+			return err
+		}
+		return tx.RecordHookAttempt(ctx, store.HookAttempt{
+			DeliveryID: delivery.ID, Attempt: 1, StatusCode: 503, Error: "status 503", Duration: time.Second,
+		}, store.HookPending)
+	}); err != nil {
+		t.Fatalf("add API keys and outbound webhooks: %v", err)
+	}
+	// Menu steps and voicemails come from phone menus, which this installation has none of; a
+	// step and a voicemail of call A make sure both tables are copied too.
+	callA, err := src.GetCallByProviderID(ctx, prov.ID, sidA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.InsertCallMenuStep(ctx, store.CallMenuStep{CallID: callA.ID, Step: 0, Menu: "main",
+		Kind: store.StepEntered, Detail: "menu main", Next: store.NextGather, At: time.Now(),
+		ExpectBy: time.Now().Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.UpsertVoicemailRecording(ctx, store.VoicemailRecording{BusinessID: callA.BusinessID,
+		CallID: callA.ID, Step: 1, URL: "https://api.example.com/RE1", Duration: 5 * time.Second, Transcribe: true}); err != nil {
+		t.Fatal(err)
+	}
+	// Corrections and drafts come from AI replies, which this installation has off; one of each
+	// on a lead's text make sure both tables are copied too.
+	lead, _, err := src.InsertMessage(ctx, store.Message{BusinessID: callA.BusinessID, ContactID: callA.ContactID,
+		Direction: store.Inbound, From: callA.FromRaw, Body: "how much for a drain", Status: store.StatusReceived})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.AddAIExample(ctx, store.AIExample{BusinessID: callA.BusinessID, MessageID: lead.ID,
+		Body: lead.Body, Intent: "question", CreatedBy: "owner@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := src.AddAIDraft(ctx, store.AIDraft{BusinessID: callA.BusinessID, ContactID: callA.ContactID,
+		InboundID: lead.ID, Body: "Drain cleaning: $150-$250.", Details: store.AIDetails{InboundID: int64(lead.ID),
+			Text: lead.Body, Intent: "question"}}); err != nil {
+		t.Fatal(err)
+	}
 	before := map[string][]map[string]any{}
 	for _, table := range dbcopy.Tables {
 		before[table] = tableRows(t, src, table)

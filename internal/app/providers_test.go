@@ -103,6 +103,10 @@ type wireSetup struct {
 	texts           wireTexts
 	// more runs scenarios that only this row has.
 	more func(t *testing.T, h *wireHarness)
+	// file replaces the textback.yaml that wireFile writes, and resultWait the time that textback
+	// waits for results that follow a call's end, when set.
+	file       string
+	resultWait time.Duration
 }
 
 // TestProviderWireFormats plays the same scenarios through each provider's own webhooks and fake API:
@@ -346,9 +350,13 @@ func startWireHarness(t *testing.T, d store.Dialect, setup wireSetup) *wireHarne
 	t.Helper()
 	ctx := context.Background()
 	cfg := config.Config{Addr: "127.0.0.1:0", DB: storetest.Target(t, d), PublicURL: wirePublicURL}
-	a, err := app.New(ctx, cfg, app.Options{NoDemo: true})
+	a, err := app.New(ctx, cfg, app.Options{NoDemo: true, ResultWait: setup.resultWait})
 	if err != nil {
 		t.Fatalf("new app: %v", err)
+	}
+	file := wireFile(setup)
+	if setup.file != "" {
+		file = setup.file
 	}
 	env := func(name string) (string, bool) {
 		if name == "PBX_SECRET" {
@@ -356,10 +364,10 @@ func startWireHarness(t *testing.T, d store.Dialect, setup wireSetup) *wireHarne
 		}
 		return "", false
 	}
-	f, err := manifest.Parse("textback.yaml", []byte(wireFile(setup)), env)
+	f, err := manifest.Parse("textback.yaml", []byte(file), env)
 	if err != nil {
 		_ = a.Stop(ctx)
-		t.Fatalf("parse textback.yaml:\n%v\n%s", err, wireFile(setup))
+		t.Fatalf("parse textback.yaml:\n%v\n%s", err, file)
 	}
 	if _, err := apply.Apply(ctx, a.Store(), f); err != nil {
 		_ = a.Stop(ctx)

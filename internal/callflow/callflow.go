@@ -95,6 +95,7 @@ func New(opts Options) *Processor {
 func Register(workers *river.Workers, p *Processor) {
 	river.AddWorker(workers, &processWorker{p: p})
 	river.AddWorker(workers, &decideWorker{p: p})
+	river.AddWorker(workers, &voicemailAlertWorker{p: p})
 }
 
 // ProcessWebhookArgs is the job that applies one stored webhook.
@@ -113,6 +114,9 @@ func (ProcessWebhookArgs) InsertOpts() river.InsertOpts {
 // DecideCallArgs is the job that decides a call whose facts were incomplete at their deadline.
 type DecideCallArgs struct {
 	CallID int64 `json:"call_id"`
+	// Deadline is the deadline in Unix seconds for calls that a menu answered, whose deadline moves
+	// with each step: each deadline gets its own job. It is zero for other calls, which keep one job.
+	Deadline int64 `json:"deadline,omitempty"`
 }
 
 // Kind names the job in River.
@@ -144,6 +148,9 @@ type decideWorker struct {
 }
 
 func (w *decideWorker) Work(ctx context.Context, job *river.Job[DecideCallArgs]) error {
+	if job.Args.Deadline != 0 {
+		return w.p.decideAtDeadline(ctx, store.CallID(job.Args.CallID))
+	}
 	return w.p.Decide(ctx, store.CallID(job.Args.CallID))
 }
 

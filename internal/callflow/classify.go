@@ -30,6 +30,8 @@ type Facts struct {
 	EndedAt     time.Time
 	// ResultWait overrides DefaultResultWait when positive.
 	ResultWait time.Duration
+	// Menu is the path of a call that a phone menu answered; nil for other calls.
+	Menu *MenuFacts
 }
 
 func (f Facts) resultWait() time.Duration {
@@ -94,6 +96,9 @@ func Classify(f Facts, now time.Time) Verdict {
 	}
 	if f.Handling == HandlingPBX {
 		return classifyReported(f)
+	}
+	if f.Handling == HandlingMenu && f.Menu != nil {
+		return classifyMenu(f, now)
 	}
 	if f.AnswerCheck == provider.AnswerCheckMachine && isMachine(f.AnsweredBy) {
 		return missed("voicemail", fmt.Sprintf("answered by a machine (%s)", f.AnsweredBy))

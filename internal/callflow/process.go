@@ -129,6 +129,10 @@ func (p *Processor) apply(ctx context.Context, tx *store.Tx, w store.Webhook, ev
 		return p.applyCallerLeg(ctx, tx, w, ev)
 	case provider.CallMachine, provider.CallScreened, provider.CallScreenPrompt:
 		return p.applyForwardedLeg(ctx, tx, w, ev)
+	case provider.CallMenuInput, provider.CallMenuDialEnded, provider.CallVoicemail:
+		return p.applyMenuStep(ctx, tx, w, ev)
+	case provider.CallRecording, provider.CallTranscription:
+		return p.applyRecording(ctx, tx, w, ev)
 	case provider.MessageInbound:
 		return p.conv.Inbound(ctx, tx, w, ev)
 	case provider.MessageStatus:
@@ -191,6 +195,15 @@ func (p *Processor) applyCallerLeg(ctx context.Context, tx *store.Tx, w store.We
 	}
 	if err := tx.LockCall(ctx, call.ID); err != nil {
 		return "", err
+	}
+	if ev.Type == provider.CallIncoming && handling != HandlingPBX {
+		menu, err := p.startMenu(ctx, tx, w, ev, call, number, business)
+		if err != nil {
+			return "", err
+		}
+		if menu {
+			handling = HandlingMenu
+		}
 	}
 	// The call's first webhook is not always the first applied: a status callback can create the
 	// record before the voice webhook that says how textback handled the call.
@@ -280,7 +293,11 @@ func (p *Processor) evaluate(
 	if !call.DecidedAt.IsZero() {
 		return "recorded; call already decided: " + call.Decision, nil
 	}
-	v := Classify(p.factsOf(call, number), p.clock())
+	facts, err := p.facts(ctx, tx, call, number)
+	if err != nil {
+		return "", err
+	}
+	v := Classify(facts, p.clock())
 	switch v.Outcome {
 	case store.OutcomePending:
 		if v.DecideBy.IsZero() {
@@ -288,7 +305,11 @@ func (p *Processor) evaluate(
 		}
 		opts := DecideCallArgs{}.InsertOpts()
 		opts.ScheduledAt = v.DecideBy
-		if _, err := p.queue.InsertTx(ctx, tx, DecideCallArgs{CallID: int64(call.ID)}, &opts); err != nil {
+		args := DecideCallArgs{CallID: int64(call.ID)}
+		if call.Handling == HandlingMenu {
+			args.Deadline = v.DecideBy.Unix()
+		}
+		if _, err := p.queue.InsertTx(ctx, tx, args, &opts); err != nil {
 			return "", err
 		}
 		return "recorded; deciding by " + v.DecideBy.UTC().Format(time.RFC3339), nil
@@ -321,6 +342,18 @@ func (p *Processor) evaluate(
 
 // Decide decides a call whose deadline for missing facts has come.
 func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
+	return p.decide(ctx, id, true)
+}
+
+// decideAtDeadline decides a call that a menu answered at one of its deadlines. A call still pending
+// has a later deadline, which a job of its own covers, so this job ends.
+func (p *Processor) decideAtDeadline(ctx context.Context, id store.CallID) error {
+	return p.decide(ctx, id, false)
+}
+
+// decide decides the call when its facts allow. A call still pending is looked at again at its next
+// deadline when snooze is set.
+func (p *Processor) decide(ctx context.Context, id store.CallID, snooze bool) error {
 	var snoozeUntil time.Time
 	gone := false
 	err := p.store.InTx(ctx, func(tx *store.Tx) error {
@@ -343,7 +376,11 @@ func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
 		if err != nil {
 			return err
 		}
-		if v := Classify(p.factsOf(call, number), p.clock()); v.Outcome == store.OutcomePending {
+		facts, err := p.facts(ctx, tx, call, number)
+		if err != nil {
+			return err
+		}
+		if v := Classify(facts, p.clock()); v.Outcome == store.OutcomePending {
 			snoozeUntil = v.DecideBy
 			return nil
 		}
@@ -357,10 +394,25 @@ func (p *Processor) Decide(ctx context.Context, id store.CallID) error {
 		p.log.Info("call gone, nothing to decide", slog.Int64("call_id", int64(id)))
 		return nil
 	}
-	if !snoozeUntil.IsZero() {
+	if !snoozeUntil.IsZero() && snooze {
 		return river.JobSnooze(max(time.Until(snoozeUntil), time.Second))
 	}
 	return nil
+}
+
+// facts returns what textback knows about the call for its decision, with its menu steps when a
+// menu answered it.
+func (p *Processor) facts(ctx context.Context, tx *store.Tx, c store.Call, n store.Number) (Facts, error) {
+	f := p.factsOf(c, n)
+	if c.Handling != HandlingMenu {
+		return f, nil
+	}
+	steps, err := tx.ListCallMenuSteps(ctx, c.ID)
+	if err != nil {
+		return Facts{}, err
+	}
+	f.Menu = menuFacts(steps)
+	return f, nil
 }
 
 func (p *Processor) factsOf(c store.Call, n store.Number) Facts {

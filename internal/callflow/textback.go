@@ -63,15 +63,29 @@ func (p *Processor) textBack(
 			"); call-back task created and team alerted")
 	}
 	now := p.clock()
-	claimed, err := tx.ClaimTextBackWindow(ctx, business.ID, contact.ID, now, business.TextBack.Window)
+	choice, chose, err := p.menuChoice(ctx, tx, call)
 	if err != nil {
 		return "", err
 	}
-	if !claimed {
-		ago := now.Sub(contact.LastTextBackAt).Round(time.Minute)
-		return skip(contact.ID, SkipWindow, "caller was texted back "+describeAgo(ago))
+	if chose && choice.Requested {
+		// The caller asked for this text in the menu, so it goes even within the window.
+		if err := tx.SetContactTextBackAt(ctx, business.ID, contact.ID, now); err != nil {
+			return "", err
+		}
+	} else {
+		claimed, err := tx.ClaimTextBackWindow(ctx, business.ID, contact.ID, now, business.TextBack.Window)
+		if err != nil {
+			return "", err
+		}
+		if !claimed {
+			ago := now.Sub(contact.LastTextBackAt).Round(time.Minute)
+			return skip(contact.ID, SkipWindow, "caller was texted back "+describeAgo(ago))
+		}
 	}
 	name, tmpl, values := p.compose(business, contact, call.StartedAt, now)
+	if chose {
+		name, tmpl = p.menuTemplate(business, choice, name, tmpl)
+	}
 	asked := values[msgtemplate.FieldQuestion] != "" && usesField(tmpl, msgtemplate.FieldQuestion)
 	msg, err := p.sender.Queue(ctx, tx, outbound.Request{
 		BusinessID:   business.ID,

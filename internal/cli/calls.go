@@ -49,11 +49,15 @@ func runCalls(ctx context.Context, args []string, streams IO) error {
 		if err != nil {
 			return err
 		}
+		voicemails, err := voicemailsOf(ctx, s, c)
+		if err != nil {
+			return err
+		}
 		rows = append(rows, callRow{
 			ID: int64(c.ID), Business: c.BusinessSlug, ProviderCallID: c.ProviderCallID, From: c.FromRaw, To: c.To,
 			ForwardedFrom: c.ForwardedFrom, StartedAt: c.StartedAt, Outcome: string(c.Outcome),
 			OutcomeReason: c.OutcomeReason, TextBack: string(c.TextBack), TextBackReason: c.TextBackReason,
-			Decision: c.Decision, DecidedAt: optionalTime(c.DecidedAt), Text: text,
+			Decision: c.Decision, DecidedAt: optionalTime(c.DecidedAt), Text: text, Voicemails: voicemails,
 		})
 	}
 	if *asJSON {
@@ -80,6 +84,10 @@ func runCalls(ctx context.Context, args []string, streams IO) error {
 		started := r.StartedAt.In(zones.of(ctx, calls[i].BusinessID)).Format("Jan 2 15:04:05 MST")
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", started, r.Business, from, r.ProviderCallID, r.Outcome,
 			r.Text.describe(), decision)
+		// The voicemail goes in the last column, so that the lines of the table stay aligned.
+		for _, vm := range r.Voicemails {
+			fmt.Fprintf(tw, "\t\t\t\t\t\t%s\n", vm.describe())
+		}
 	}
 	return tw.Flush()
 }

@@ -49,6 +49,7 @@ var commands = map[string]command{
 	"webhooks": {"add, list or remove a business's outbound webhooks (webhooks add --business slug ...)",
 		runWebhooks},
 	"user": {"add a dashboard user (user add)", runUser},
+	"eval": {"score the reply classifier on a set of labelled lead messages, alone or with a model", runEval},
 }
 
 // errUsage marks errors whose message is the usage text; they exit with code 2.

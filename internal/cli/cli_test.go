@@ -522,8 +522,11 @@ func TestSimulateUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no subcommand", []string{"simulate"}, 2, "Usage: textback simulate call"},
-		{"unknown subcommand", []string{"simulate", "text"}, 2, "Usage: textback simulate call"},
+		{"no subcommand", []string{"simulate"}, 2, "textback simulate call --from"},
+		{"unknown subcommand", []string{"simulate", "fax"}, 2, `unknown subcommand "fax"`},
+		{"text without body", []string{"simulate", "text", "--from", "+12025550143", "--db", target}, 1, "missing --from or --body"},
+		{"unknown number", []string{"simulate", "call", "--from", "+12025550143", "--to", "+13125550111", "--server", server,
+			"--db", target}, 1, "no business has that number"},
 		{"missing from", []string{"simulate", "call", "--server", server, "--db", target}, 1, "missing --from"},
 		{"unknown outcome", []string{"simulate", "call", "--from", "+12025550143", "--outcome", "hung-up",
 			"--server", server, "--db", target}, 1, `invalid --outcome "hung-up"`},
@@ -564,5 +567,37 @@ func TestServeBusyPort(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("serve created %s before failing (stat: %v)", db, err)
+	}
+}
+
+// simulate text sends a lead's text to the demo business and prints how textback applied it and
+// the replies it queued.
+func TestSimulateText(t *testing.T) {
+	target, addr := startApp(t)
+	server := "http://" + addr
+	rows := []struct {
+		body    string
+		applied string // a part of the printed result
+		reply   string // a part of the printed reply; empty means none
+	}{
+		{"URGENT", "URGENT", "flagged this as urgent"},
+		{"STOP", "opt", "unsubscribed"},
+		{"Are you there?", "", ""},
+	}
+	for _, row := range rows {
+		r := runMain(t, nil, "simulate", "text", "--from", "+12025550199", "--body", row.body, "--server", server,
+			"--public-url", publicURL, "--db", target)
+		if r.code != 0 {
+			t.Fatalf("%s: exit code = %d, stderr %q, stdout %q", row.body, r.code, r.stderr, r.stdout)
+		}
+		if !strings.Contains(r.stdout, "applied: ") || !strings.Contains(r.stdout, row.applied) {
+			t.Errorf("%s: stdout lacks the applied result %q: %q", row.body, row.applied, r.stdout)
+		}
+		if row.reply != "" && !strings.Contains(r.stdout, row.reply) {
+			t.Errorf("%s: stdout lacks the reply %q: %q", row.body, row.reply, r.stdout)
+		}
+		if row.reply == "" && strings.Contains(r.stdout, "text to +12025550199") {
+			t.Errorf("%s: a lead who opted out got a reply: %q", row.body, r.stdout)
+		}
 	}
 }

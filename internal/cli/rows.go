@@ -64,6 +64,48 @@ type callRow struct {
 	DecidedAt      *time.Time `json:"decided_at,omitempty"`
 	// Text is the text back the call queued, with its delivery state, when it queued one.
 	Text *textRow `json:"text,omitempty"`
+	// Voicemails are the messages the caller left in the phone menu.
+	Voicemails []voicemailRow `json:"voicemails,omitempty"`
+}
+
+// voicemailRow is one voicemail of a call as `textback calls --json` prints it.
+type voicemailRow struct {
+	RecordingURL    string     `json:"recording_url,omitempty"`
+	DurationSeconds int        `json:"duration_seconds"`
+	Transcript      string     `json:"transcript,omitempty"`
+	AlertedAt       *time.Time `json:"alerted_at,omitempty"`
+}
+
+// voicemailsOf returns the voicemails the caller of call left in the phone menu.
+func voicemailsOf(ctx context.Context, s *store.Store, call store.Call) ([]voicemailRow, error) {
+	voicemails, err := s.ListVoicemailsByCall(ctx, call.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read the voicemails of call %s: %w", call.ProviderCallID, err)
+	}
+	rows := make([]voicemailRow, 0, len(voicemails))
+	for _, vm := range voicemails {
+		rows = append(rows, voicemailRow{
+			RecordingURL: vm.RecordingURL, DurationSeconds: int(vm.Duration / time.Second), Transcript: vm.Transcript,
+			AlertedAt: optionalTime(vm.AlertedAt),
+		})
+	}
+	return rows, nil
+}
+
+// describe returns the voicemail in one line for a table.
+func (r voicemailRow) describe() string {
+	line := fmt.Sprintf("voicemail, %d s: %s", r.DurationSeconds, orNone(r.RecordingURL, "(recording not received yet)"))
+	if r.Transcript != "" {
+		line += fmt.Sprintf(" %q", r.Transcript)
+	}
+	return line
+}
+
+func orNone(value, none string) string {
+	if value == "" {
+		return none
+	}
+	return value
 }
 
 // taskRow is one task as `textback tasks --json` prints it.

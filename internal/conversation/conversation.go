@@ -38,6 +38,7 @@ type Engine struct {
 	bot       *bookbot.Bot
 	events    *hooks.Emitter
 	metrics   *metrics.Metrics
+	assistant Assistant
 	log       *slog.Logger
 	clock     func() time.Time
 }
@@ -57,8 +58,16 @@ type Options struct {
 	Events *hooks.Emitter
 	// Metrics counts texts received and delivery reports; nil counts nothing.
 	Metrics *metrics.Metrics
-	Logger  *slog.Logger
-	Clock   func() time.Time
+	// Assistant answers free-text replies for businesses with AI replies on; nil answers none.
+	Assistant Assistant
+	Logger    *slog.Logger
+	Clock     func() time.Time
+}
+
+// Assistant schedules the AI answer to a lead's free-text message, in tx, and reports whether it
+// did: it does nothing for a business with AI replies off.
+type Assistant interface {
+	Enqueue(ctx context.Context, tx *store.Tx, business store.Business, msg store.Message) (bool, error)
 }
 
 // New returns an Engine.
@@ -74,7 +83,8 @@ func New(opts Options) *Engine {
 	}
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
-		followups: opts.FollowUps, bot: opts.Bot, events: opts.Events, metrics: opts.Metrics, log: opts.Logger,
+		followups: opts.FollowUps, bot: opts.Bot, events: opts.Events, metrics: opts.Metrics, assistant: opts.Assistant,
+		log: opts.Logger,
 		clock: opts.Clock,
 	}
 }

@@ -168,7 +168,17 @@ func (e *Engine) act(ctx context.Context, tx *store.Tx, in inbound) (string, err
 	if _, err := e.team.Raise(ctx, tx, e.replyEvent(in)); err != nil {
 		return "", err
 	}
-	return result + "; team alerted", nil
+	result += "; team alerted"
+	if e.assistant != nil && result == "reply; team alerted" {
+		queued, err := e.assistant.Enqueue(ctx, tx, in.business, in.msg)
+		if err != nil {
+			return "", err
+		}
+		if queued {
+			result += "; AI reply scheduled"
+		}
+	}
+	return result, nil
 }
 
 func (e *Engine) replyEvent(in inbound) team.Event {

@@ -31,6 +31,8 @@ type conversationData struct {
 	Members      []store.Member
 	Paused       bool
 	ReplyKey     string
+	// Drafts are AI replies waiting for a person's approval.
+	Drafts []store.AIDraft
 }
 
 func (d *Dashboard) conversation(w http.ResponseWriter, r *http.Request, req request) {
@@ -59,6 +61,10 @@ func (d *Dashboard) showConversation(w http.ResponseWriter, r *http.Request, req
 			d.serverError(w, r, err)
 			return
 		}
+	}
+	if data.Drafts, err = d.store.ListPendingAIDrafts(ctx, conv.BusinessID, contact.ID); err != nil {
+		d.serverError(w, r, err)
+		return
 	}
 	if data.Members, err = req.scope.ListMembers(ctx); err != nil {
 		d.serverError(w, r, err)

@@ -30,6 +30,8 @@ type Options struct {
 	// after them. Without them replies are rejected.
 	Sender       *outbound.Sender
 	Conversation *conversation.Engine
+	// Drafts sends the AI replies a person approves; nil rejects approvals.
+	Drafts DraftApprover
 	// SettingsChanged runs after a business's settings are saved, in the saving transaction, so
 	// that caches on every instance are dropped; nil does nothing.
 	SettingsChanged func(ctx context.Context, tx *store.Tx, business store.Business) error
@@ -43,6 +45,7 @@ type Dashboard struct {
 	auth            *auth.Service
 	sender          *outbound.Sender
 	conv            *conversation.Engine
+	drafts          DraftApprover
 	settingsChanged func(ctx context.Context, tx *store.Tx, business store.Business) error
 	clock           func() time.Time
 	log             *slog.Logger
@@ -67,7 +70,7 @@ func New(opts Options) (*Dashboard, error) {
 		return nil, err
 	}
 	d := &Dashboard{
-		store: opts.Store, auth: opts.Auth, sender: opts.Sender, conv: opts.Conversation,
+		store: opts.Store, auth: opts.Auth, sender: opts.Sender, conv: opts.Conversation, drafts: opts.Drafts,
 		settingsChanged: opts.SettingsChanged, clock: opts.Clock, log: opts.Logger, views: v, hub: newHub(),
 	}
 	d.mux = d.routes()
@@ -116,6 +119,9 @@ func (d *Dashboard) routes() *http.ServeMux {
 	mux.Handle("GET /dashboard/{slug}/calls", d.scoped(d.calls))
 	mux.Handle("GET /dashboard/{slug}/calls/{id}", d.scoped(d.call))
 	mux.Handle("GET /dashboard/{slug}/messages/{id}", d.scoped(d.message))
+	mux.Handle("POST /dashboard/{slug}/drafts/{id}/approve", d.scoped(d.approveDraft))
+	mux.Handle("POST /dashboard/{slug}/drafts/{id}/discard", d.scoped(d.discardDraft))
+	mux.Handle("POST /dashboard/{slug}/messages/{id}/correct", d.scoped(d.correctMessage))
 	mux.Handle("GET /dashboard/{slug}/tasks", d.scoped(d.tasks))
 	mux.Handle("POST /dashboard/{slug}/tasks/{id}/done", d.scoped(d.taskDone))
 	mux.Handle("POST /dashboard/{slug}/segments", d.scoped(d.segments))
@@ -124,5 +130,7 @@ func (d *Dashboard) routes() *http.ServeMux {
 	// owner
 	mux.Handle("GET /dashboard/{slug}/settings", d.scoped(d.owner(d.settings)))
 	mux.Handle("POST /dashboard/{slug}/settings", d.scoped(d.owner(d.saveSettings)))
+	mux.Handle("GET /dashboard/{slug}/knowledge", d.scoped(d.owner(d.knowledge)))
+	mux.Handle("POST /dashboard/{slug}/knowledge", d.scoped(d.owner(d.saveKnowledge)))
 	return mux
 }

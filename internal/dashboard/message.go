@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/textback/textback/internal/assistant"
 	"github.com/textback/textback/internal/store"
 )
 
@@ -17,6 +18,8 @@ type messageData struct {
 	Values    []templateValue
 	Events    []store.MessageEvent
 	Exchanges []store.LoggedExchange
+	// Intents are the choices of the correction form of an AI reply.
+	Intents []assistant.Intent
 }
 
 // message shows everything recorded about one text: what triggered it, the template and values,
@@ -33,7 +36,7 @@ func (d *Dashboard) message(w http.ResponseWriter, r *http.Request, req request)
 		d.fail(w, r, err)
 		return
 	}
-	data := messageData{Message: msg}
+	data := messageData{Message: msg, Intents: assistant.Intents}
 	for name, value := range msg.Details.Values {
 		data.Values = append(data.Values, templateValue{Name: name, Value: value})
 	}

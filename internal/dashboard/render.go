@@ -27,7 +27,7 @@ var staticDir embed.FS
 // pageFiles are the templates rendered inside the layout, by name.
 var pageFiles = []string{
 	"login", "businesses", "error", "inbox", "conversation", "contact", "calls", "call", "messagedetail", "tasks",
-	"settings", "analytics", "deliveries",
+	"settings", "analytics", "deliveries", "knowledge",
 }
 
 // views holds one template set per page: the layout with that page's "content".

@@ -218,10 +218,11 @@ func (d *Dashboard) storeSettings(ctx context.Context, business store.BusinessID
 			AfterHoursTemplate: s.TextBack.AfterHoursTemplate, MissedCallMessage: s.TextBack.MissedCallMessage,
 			ScreenPrompt: s.TextBack.ScreenPrompt,
 		}
-		// The form does not show booking by text, so the booking settings stay as they were.
-		booking := biz.Settings.Booking
-		biz.Settings = s.Settings
-		biz.Settings.Booking = booking
+		// The settings form does not carry the AI section, which the knowledge page edits, nor
+		// booking by text.
+		ai, booking := biz.Settings.AI, biz.Settings.Booking
+		biz.Settings = s.Settings.KeepApplyOnly(biz.Settings)
+		biz.Settings.AI, biz.Settings.Booking = ai, booking
 		if saved, err = tx.UpsertBusiness(ctx, biz); err != nil {
 			return err
 		}

@@ -127,12 +127,38 @@ func installation(t *testing.T) string {
 	fillConversation(t, s, b.ID, c.ID, msg.ID)
 	fillBookings(t, s, b.ID, c.ID)
 	fillAPI(t, s, b.ID)
+	fillAI(t, s, b.ID, c.ID, msg.ID)
 	fillAccounts(t, s, b.ID, c.ID)
+	fillMenu(t, s, b.ID, call.ID)
 	insertJobs(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// fillMenu adds a menu step, with a boolean and a nullable time set, and a voicemail to the call.
+func fillMenu(t *testing.T, s *store.Store, b store.BusinessID, call store.CallID) {
+	t.Helper()
+	ctx := context.Background()
+	at := time.Date(2026, 3, 10, 16, 0, 5, 123456000, time.UTC)
+	if _, err := s.InsertCallMenuStep(ctx, store.CallMenuStep{
+		CallID: call, Step: 1, Menu: "main", Kind: store.StepPressed, Input: "1", Option: "1", Label: "booking",
+		Detail: "pressed 1 (booking)", Next: store.NextEnd, TextBack: "Book: {booking_link}", Requested: true, At: at,
+		ExpectBy: at.Add(time.Minute),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	vm, err := s.UpsertVoicemailRecording(ctx, store.VoicemailRecording{
+		BusinessID: b, CallID: call, Step: 2, ID: "RE01", URL: "https://api.example.com/RE01", Status: "completed",
+		Duration: 12 * time.Second, Transcribe: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimVoicemailAlert(ctx, vm.ID, at); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fillConversation adds a row to each table of the conversation and the team.
@@ -703,6 +729,21 @@ func TestTablesMatchMigrations(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s migrations create tables %v, dbcopy.Tables lists %v", d, got, want)
 		}
+	}
+}
+
+// fillAI adds a correction and a drafted reply with its details.
+func fillAI(t *testing.T, s *store.Store, b store.BusinessID, c store.ContactID, m store.MessageID) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.AddAIExample(ctx, store.AIExample{BusinessID: b, MessageID: m, Body: "hello", Intent: "other",
+		CreatedBy: "owner@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	details := store.AIDetails{InboundID: int64(m), Text: "hello", Intent: "question", ElapsedMS: 3}
+	if _, _, err := s.AddAIDraft(ctx, store.AIDraft{BusinessID: b, ContactID: c, InboundID: m, Body: "Hi.",
+		Details: details}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -42,6 +42,10 @@ var Tables = []string{
 	"hook_events",
 	"hook_deliveries",
 	"hook_attempts",
+	"ai_examples",
+	"ai_drafts",
+	"call_menu_steps",
+	"voicemails",
 }
 
 // skipped reports whether a SQLite table is deliberately not copied row by row. Those are

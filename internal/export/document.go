@@ -112,6 +112,27 @@ type Call struct {
 	StartedAt      time.Time  `json:"started_at"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
+	// Voicemails are the messages that the caller left in the business's phone menu.
+	Voicemails []Voicemail `json:"voicemails,omitempty"`
+}
+
+// Voicemail is a message that a caller left in the phone menu. The provider keeps the recording.
+type Voicemail struct {
+	RecordingURL     string     `json:"recording_url"`
+	RecordingStatus  string     `json:"recording_status"`
+	DurationSeconds  int        `json:"duration_seconds"`
+	Transcript       string     `json:"transcript"`
+	TranscriptStatus string     `json:"transcript_status"`
+	AlertedAt        *time.Time `json:"alerted_at"`
+	CreatedAt        time.Time  `json:"created_at"`
+}
+
+func voicemailOf(v store.Voicemail) Voicemail {
+	return Voicemail{
+		RecordingURL: v.RecordingURL, RecordingStatus: v.RecordingStatus, DurationSeconds: int(v.Duration / time.Second),
+		Transcript: v.Transcript, TranscriptStatus: v.TranscriptStatus, AlertedAt: utc(v.AlertedAt),
+		CreatedAt: v.CreatedAt.UTC(),
+	}
 }
 
 // Details records why an automated text exists and what it was made of.

@@ -98,7 +98,12 @@ func Write(ctx context.Context, s *store.Store, slug string, w io.Writer) (Summa
 	}
 	if sum.Calls, err = writePages(out, "calls", false,
 		func(after store.CallID) ([]store.Call, error) { return s.ListCallsPage(ctx, b.ID, after, PageSize) },
-		func(c store.Call) (store.CallID, any, error) { return c.ID, callOf(c, names[c.ProviderID]), nil }); err != nil {
+		func(c store.Call) (store.CallID, any, error) {
+			call := callOf(c, names[c.ProviderID])
+			var err error
+			call.Voicemails, err = voicemailsOf(ctx, s, c)
+			return c.ID, call, err
+		}); err != nil {
 		return sum, err
 	}
 	if sum.Messages, err = writePages(out, "messages", false,
@@ -254,4 +259,20 @@ func utc(t time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// voicemailsOf returns the voicemails of a call that a phone menu answered; other calls have none.
+func voicemailsOf(ctx context.Context, s *store.Store, c store.Call) ([]Voicemail, error) {
+	if c.Handling != store.HandlingMenu {
+		return nil, nil
+	}
+	voicemails, err := s.ListVoicemailsByCall(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Voicemail, len(voicemails))
+	for i, v := range voicemails {
+		out[i] = voicemailOf(v)
+	}
+	return out, nil
 }

@@ -10,7 +10,7 @@ import (
 // sectionKeys are the keys of a business entry that ParseSections reads: everything a business
 // tunes day to day, without its identity, numbers or calendars.
 var sectionKeys = []string{
-	"hours", "text_back", "conversation", "team", "alerts", "follow_ups", "quiet_hours",
+	"hours", "text_back", "conversation", "team", "alerts", "follow_ups", "quiet_hours", "ai",
 }
 
 // Identity is the context one business's settings are checked in: its name and numbers.

@@ -15,8 +15,9 @@ import (
 
 var businessKeys = []string{
 	"slug", "name", "time_zone", "region", "rep_name", "booking_url", "hours", "numbers", "text_back",
-	"conversation", "team", "alerts", "follow_ups", "quiet_hours",
+	"conversation", "team", "alerts", "follow_ups", "quiet_hours", "ai",
 	"calendars", "booking",
+	"ivr",
 }
 
 var (
@@ -52,6 +53,7 @@ func (c *checker) businesses(nodes []*yaml.Node, providers []Provider) []Busines
 	}
 	c.checkForwardLoops(numbers)
 	c.checkStaffPhones(numbers)
+	c.checkRingLoops(numbers)
 	return out
 }
 
@@ -82,6 +84,7 @@ func (c *checker) business(m *mapping, providers []Provider, numbers *numberInde
 	}
 
 	c.behaviour(m, &b, numbers)
+	c.ivrSection(m, &b, numbers)
 	return b
 }
 
@@ -108,6 +111,7 @@ func (c *checker) behaviour(m *mapping, b *Business, numbers *numberIndex) {
 	b.Settings.Alerts = c.alerts(m, b.Settings.Team, b.Settings.Alerts)
 
 	b.Settings.QuietHours = c.quietHours(m)
+	b.Settings.AI = c.ai(m)
 
 	b.TextBack = c.textBack(m, b)
 	var followUps []smsTemplate

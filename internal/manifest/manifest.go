@@ -95,6 +95,10 @@ type Number struct {
 	// WebhookToken names the number in the URL that a PBX reports its calls to, and WebhookSecret
 	// authenticates the reports. Both are empty for a number without a pbx block.
 	WebhookToken, WebhookSecret string
+	// Menu and AfterHoursMenu replace the business's first menus on this number when set, and MenuOff
+	// plays no menu on it.
+	Menu, AfterHoursMenu string
+	MenuOff              bool
 	// Line is the line where the number's entry starts.
 	Line int
 }

@@ -14,6 +14,7 @@ import (
 
 var numberKeys = []string{
 	"number", "provider", "mode", "forward_to", "ring_seconds", "answer_check", "provider_confirms_opt_out", "pbx",
+	"menu", "after_hours_menu",
 }
 
 var pbxKeys = []string{"token", "secret"}
@@ -49,6 +50,10 @@ type numberIndex struct {
 	// that has it.
 	tokens  map[string]int
 	secrets map[string]secretUse
+	// rings are the numbers that menu options ring, and menuRefs the nodes of each number's menu keys,
+	// by the line where the number's entry starts.
+	rings    []forward
+	menuRefs map[int]numberMenuRef
 }
 
 // secretUse is the first number of the file that has a PBX secret.
@@ -100,6 +105,7 @@ func (c *checker) number(n *yaml.Node, path, region string, providers []Provider
 		c.forwardedSettings(m)
 	}
 	c.pbx(m, &num, numbers)
+	c.numberMenuKeys(m, &num, numbers)
 	return num, true
 }
 

@@ -10,10 +10,10 @@ import (
 	"github.com/textback/textback/internal/store"
 )
 
-// settingsKeys are the keys of a business entry that ParseSettings accepts: all but slug, numbers
-// and calendars, which only textback apply changes.
+// settingsKeys are the keys of a business entry that ParseSettings accepts: all but slug, numbers,
+// calendars and the phone menu, which only textback apply changes.
 var settingsKeys = slices.DeleteFunc(slices.Clone(businessKeys), func(key string) bool {
-	return key == "slug" || key == "numbers" || key == "calendars"
+	return key == "slug" || key == "numbers" || key == "calendars" || key == "ivr"
 })
 
 // ParseSettings validates data, one business entry of textback.yaml without its slug, numbers and
@@ -72,6 +72,7 @@ func SettingsDocument(b store.Business) map[string]any {
 		"team":         teamDocument(s.Team),
 		"alerts":       alertsDocument(s.Alerts),
 		"follow_ups":   followUpsDocument(s.FollowUps),
+		"ai":           AIDocument(s.AI),
 	}
 	if s.QuietHours != (store.QuietHours{}) {
 		doc["quiet_hours"] = quietHoursDocument(s.QuietHours)

@@ -43,7 +43,9 @@ func (p policy) limited() bool { return p.gated() && !p.unlimited }
 var policies = map[store.Purpose]policy{
 	store.PurposeTextBack:     {automated: true, instant: true},
 	store.PurposeKeywordReply: {automated: true, instant: true},
-	store.PurposeFollowUp:     {automated: true, quiet: true},
+	// An AI reply answers the lead's own text at once, like a keyword reply.
+	store.PurposeAIReply:  {automated: true, instant: true},
+	store.PurposeFollowUp: {automated: true, quiet: true},
 	// A system that texts through the API may text many contacts unattended, so its texts count
 	// and wait like follow-ups.
 	store.PurposeAPI:           {automated: true, quiet: true},

@@ -58,6 +58,15 @@ const (
 	MessageStatus    EventType = "message.status"     // a delivery report for a text we sent
 )
 
+// Events of calls that a phone menu answers. Their State carries the menu step.
+const (
+	CallMenuInput     EventType = "call.menu_input"      // the caller pressed a key or spoke at a menu, or did nothing
+	CallMenuDialEnded EventType = "call.menu_dial_ended" // the numbers that a menu rang stopped ringing or hung up
+	CallVoicemail     EventType = "call.voicemail"       // the caller finished a voicemail, or left none
+	CallRecording     EventType = "call.recording"       // the provider stored a voicemail's recording
+	CallTranscription EventType = "call.transcription"   // the provider transcribed a voicemail's recording
+)
+
 // Event is a webhook parsed into textback's terms. Fields that a given event type does not carry
 // are empty. Raw provider values (statuses, error codes) are kept as sent, never collapsed.
 type Event struct {
@@ -86,6 +95,17 @@ type Event struct {
 	Body          string
 	ErrorCode     string
 	OccurredAt    time.Time // zero when the provider does not say
+	// Speech is what the caller said at a menu, as the provider transcribed it.
+	Speech string
+	// RecordingID, RecordingURL and RecordingDuration (in seconds) describe a voicemail recording.
+	RecordingID       string
+	RecordingURL      string
+	RecordingDuration int
+	// Transcript is the provider's transcript of a voicemail recording.
+	Transcript string
+	// State is the query string that textback put in a menu callback URL, encoded, such as
+	// "menu=main&step=2". It is empty for other events.
+	State string
 }
 
 // CallPlan says how textback wants an inbound call handled. Adapters render it in their markup.
@@ -290,7 +310,8 @@ func (e *SendError) Unwrap() error { return e.Err }
 func (e Event) Clean() Event {
 	for _, field := range []*string{
 		&e.Key, &e.AccountSID, &e.CallID, &e.LegID, &e.From, &e.To, &e.ForwardedFrom, &e.Status, &e.DialStatus,
-		&e.AnsweredBy, &e.Digits, &e.MessageID, &e.Body, &e.ErrorCode,
+		&e.AnsweredBy, &e.Digits, &e.MessageID, &e.Body, &e.ErrorCode, &e.Speech, &e.RecordingID, &e.RecordingURL,
+		&e.Transcript, &e.State,
 	} {
 		*field = CleanText(*field)
 	}

@@ -46,6 +46,14 @@ type Call struct {
 	Client    *http.Client
 	// Log receives one line per webhook sent.
 	Log io.Writer
+	// Digits are the caller's choices at the menus of a number with a phone menu, in order: a key
+	// such as "2", or words to say such as "emergency". With none left, the caller presses nothing.
+	Digits []string
+	// Message is the transcript of a voicemail left in a menu; empty means DefaultMessage.
+	Message string
+	// brief leaves the markup out of the lines written to Log, because the menu walk writes what the
+	// caller hears instead.
+	brief bool
 }
 
 // Run sends the call's webhooks in order and returns the call id used.
@@ -63,8 +71,13 @@ func (c Call) Run(ctx context.Context) (string, error) {
 		"From": {c.From}, "Caller": {c.From}, "To": {c.Number.E164}, "Called": {c.Number.E164}, "Direction": {"inbound"},
 	}
 	steps := c.steps(callSID, legSID)
-	if _, err := c.post(ctx, "voice", with(base, "CallStatus", "ringing")); err != nil {
+	answer, err := c.post(ctx, "voice", with(base, "CallStatus", "ringing"))
+	if err != nil {
 		return callSID, err
+	}
+	if strings.Contains(answer, "<Gather") {
+		c.brief = true
+		return callSID, c.walkMenu(ctx, callSID, answer, base)
 	}
 	for _, s := range steps {
 		form := base
@@ -155,7 +168,12 @@ func (c Call) post(ctx context.Context, route string, form url.Values) (string, 
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	answer := strings.TrimSpace(strings.TrimPrefix(string(body), `<?xml version="1.0" encoding="UTF-8"?>`))
-	fmt.Fprintf(c.Log, "→ %-20s %-28s ← %d %s\n", route, summary(form), resp.StatusCode, answer)
+	if c.brief {
+		path, _, _ := strings.Cut(route, "?")
+		fmt.Fprintf(c.Log, "→ %-29s %-28s ← %d\n", path, summary(form), resp.StatusCode)
+	} else {
+		fmt.Fprintf(c.Log, "→ %-20s %-28s ← %d %s\n", route, summary(form), resp.StatusCode, answer)
+	}
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("%s webhook: server answered %s: %s", route, resp.Status, answer)
 	}
@@ -163,7 +181,8 @@ func (c Call) post(ctx context.Context, route string, form url.Values) (string, 
 }
 
 func summary(form url.Values) string {
-	for _, key := range []string{"Digits", "AnsweredBy", "DialCallStatus", "CallStatus"} {
+	for _, key := range []string{"Digits", "SpeechResult", "AnsweredBy", "DialCallStatus", "RecordingStatus",
+		"TranscriptionStatus", "RecordingUrl", "CallStatus"} {
 		if v, ok := form[key]; ok {
 			return key + "=" + v[0]
 		}

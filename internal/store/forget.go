@@ -107,6 +107,10 @@ func (tx *Tx) forget(ctx context.Context, b Business, e164 string) (ForgetResult
 	if res.ProviderExchanges, err = tx.deleteByIDs(ctx, "provider_exchanges", "message_id", messageIDs); err != nil {
 		return res, err
 	}
+	// Corrections quote the lead's words, so they go with the messages they were made on.
+	if _, err = tx.deleteByIDs(ctx, "ai_examples", "message_id", messageIDs); err != nil {
+		return res, err
+	}
 	if res.Messages, err = tx.deleteByIDs(ctx, "messages", "id", messageIDs); err != nil {
 		return res, err
 	}

@@ -47,6 +47,7 @@ const (
 	PurposeStaffNotice   Purpose = "staff_notice"         // an automatic answer to a team member
 	PurposeFollowUp      Purpose = "follow_up"            // a follow-up after a text back without reply
 	PurposeAPI           Purpose = "api"                  // a text another system sent through the REST API
+	PurposeAIReply       Purpose = "ai_reply"             // an answer the assistant wrote to a lead's message
 	PurposeBookingReply  Purpose = "booking_reply"        // the booking bot's answer: slots offered, a question
 	PurposeBookingNotice Purpose = "booking_notice"       // a booking's confirmation, or its cancellation
 	PurposeReminder      Purpose = "booking_reminder"     // a reminder of a booking, some time before it
@@ -71,6 +72,8 @@ type MessageDetails struct {
 	// RetryOf is the text this one sends again after a delivery error, and Retry its number.
 	RetryOf int64 `json:"retry_of,omitempty"`
 	Retry   int   `json:"retry,omitempty"`
+	// AI is how an AI reply was made; nil for other texts.
+	AI *AIDetails `json:"ai,omitempty"`
 }
 
 // Message is one text, in either direction.

@@ -36,6 +36,10 @@ type Settings struct {
 	// QuietHours narrows the window in the recipient's local time when automated texts may go;
 	// zero values mean 08:00 to 21:00.
 	QuietHours QuietHours `json:"quiet_hours"`
+	// AI holds the AI reply mode, the model and the knowledge base; the zero value is off.
+	AI AISettings `json:"ai"`
+	// IVR is the phone menu that answers calls; nil answers calls without one.
+	IVR *IVR `json:"ivr,omitempty"`
 	// Booking configures booking by text and the texts about every booking.
 	Booking BookingSettings `json:"booking"`
 }
@@ -312,4 +316,12 @@ func (s Settings) StaffByPhone(e164 string) (Staff, int, bool) {
 		}
 	}
 	return Staff{}, 0, false
+}
+
+// KeepApplyOnly returns s with the settings that only textback apply changes, such as the phone
+// menu, taken from current. The dashboard and the REST API edit the rest of a business's settings
+// and save them with this, so that a save there never drops what the file declared.
+func (s Settings) KeepApplyOnly(current Settings) Settings {
+	s.IVR = current.IVR
+	return s
 }

@@ -84,3 +84,27 @@ func (o ops) MarkWebhookProcessed(ctx context.Context, id WebhookID, result stri
 	}
 	return nil
 }
+
+// GetWebhookByEventKey returns the provider's webhook with the event key, or an error wrapping
+// ErrNotFound.
+func (o ops) GetWebhookByEventKey(ctx context.Context, provider ProviderID, eventKey string) (Webhook, error) {
+	row, err := o.q.GetWebhookByEventKey(ctx, dbsqlc.GetWebhookByEventKeyParams{
+		ProviderID: int64(provider), EventKey: eventKey,
+	})
+	if err != nil {
+		return Webhook{}, notFound(err, "get webhook %s", eventKey)
+	}
+	return o.GetWebhook(ctx, WebhookID(row.ID))
+}
+
+// WebhookReceivedAt returns when the provider's webhook with the event key was first received,
+// or an error wrapping ErrNotFound.
+func (o ops) WebhookReceivedAt(ctx context.Context, provider ProviderID, eventKey string) (time.Time, error) {
+	row, err := o.q.GetWebhookByEventKey(ctx, dbsqlc.GetWebhookByEventKeyParams{
+		ProviderID: int64(provider), EventKey: eventKey,
+	})
+	if err != nil {
+		return time.Time{}, notFound(err, "get webhook %s", eventKey)
+	}
+	return row.ReceivedAt.UTC(), nil
+}

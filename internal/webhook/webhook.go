@@ -167,7 +167,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	log.Info("webhook received", slog.String("provider", prov.Name), slog.String("event", string(ev.Type)),
 		slog.String("call_sid", ev.CallID), slog.String("message_sid", ev.MessageID), slog.Bool("duplicate", !inserted))
-	resp, err := h.respond(ctx, adapter, path, prov, ev)
+	at := h.firstReceived(ctx, prov, ev, wh.ReceivedAt, inserted)
+	resp, err := h.respond(ctx, adapter, path, prov, ev, at)
 	if err != nil {
 		log.Error("webhook answer not rendered", slog.String("error", err.Error()))
 		http.Error(w, "could not render answer", http.StatusInternalServerError)
@@ -265,10 +266,15 @@ func (h *Handler) save(ctx context.Context, w store.Webhook) (id store.WebhookID
 // respond renders the provider's answer. For calls it needs the business's plan, read from the
 // number called or from the call already recorded; without either it answers with defaults.
 func (h *Handler) respond(
-	ctx context.Context, adapter provider.Adapter, path string, prov store.Provider, ev provider.Event,
+	ctx context.Context, adapter provider.Adapter, path string, prov store.Provider, ev provider.Event, at time.Time,
 ) (provider.Response, error) {
 	base := h.registry.WebhookBase(path)
 	number, business, found := h.lookup(ctx, prov, ev)
+	if renderer, ok := adapter.(provider.ScriptRenderer); ok && found && renderer.RendersScripts(ev) {
+		if resp, ok, err := h.respondMenu(ctx, renderer, prov, ev, number, business, base, at); ok {
+			return resp, err
+		}
+	}
 	if ev.Type == provider.CallIncoming {
 		if !found {
 			return adapter.RespondCall(provider.CallPlan{Say: notInService, CallbackBase: base, CallID: ev.CallID})

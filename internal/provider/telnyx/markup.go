@@ -7,8 +7,10 @@
 //
 // Checked against Telnyx's verb pages: <Dial> action, answerOnBridge, callerId and timeout (5 to
 // 120 s, default 30); <Number> url (a document that may hold <Gather> and <Hangup>),
-// machineDetection, statusCallback and statusCallbackEvent (with "amd"); <Gather> action,
-// numDigits and timeout, with <Say> nested; <Say>; <Hangup>. Twilio's <Gather actionOnEmptyResult>
+// machineDetection, statusCallback and statusCallbackEvent (with "amd"); <Gather> action, hints,
+// input, numDigits and timeout (1 to 120 s), with <Say> nested; <Record> action, maxLength,
+// playBeep, recordingStatusCallback, transcription and transcriptionCallback; <Redirect>; <Say>;
+// <Hangup>. Twilio's <Gather actionOnEmptyResult>
 // is not documented by Telnyx and is not emitted; see RespondEvent.
 //
 // See https://developers.telnyx.com/docs/voice/programmable-voice/texml-verbs/dial and
@@ -38,14 +40,14 @@ type texmlResponse struct {
 	Verbs   []any
 }
 
-// texmlDial is <Dial> with one <Number>.
+// texmlDial is <Dial> with its <Number> nouns, which ring at once.
 type texmlDial struct {
 	XMLName        xml.Name `xml:"Dial"`
 	Action         string   `xml:"action,attr"`
 	AnswerOnBridge string   `xml:"answerOnBridge,attr"`
 	CallerID       string   `xml:"callerId,attr,omitempty"`
 	Timeout        string   `xml:"timeout,attr,omitempty"`
-	Number         texmlNumber
+	Numbers        []texmlNumber
 }
 
 // texmlNumber is the <Number> noun of <Dial>.
@@ -59,19 +61,39 @@ type texmlNumber struct {
 	Phone               string   `xml:",chardata"`
 }
 
-// texmlGather is <Gather> with an optional nested <Say>.
+// texmlGather is <Gather> with the <Say> verbs nested in it.
 type texmlGather struct {
 	XMLName   xml.Name `xml:"Gather"`
 	Action    string   `xml:"action,attr"`
+	Hints     string   `xml:"hints,attr,omitempty"`
+	Input     string   `xml:"input,attr,omitempty"`
 	NumDigits string   `xml:"numDigits,attr"`
 	Timeout   string   `xml:"timeout,attr"`
-	Say       *texmlSay
+	Says      []texmlSay
 }
 
 // texmlSay is <Say>.
 type texmlSay struct {
 	XMLName xml.Name `xml:"Say"`
 	Text    string   `xml:",chardata"`
+}
+
+// texmlRecord is <Record>. Telnyx names its transcription attributes transcription and
+// transcriptionCallback, where Twilio has transcribe and transcribeCallback.
+type texmlRecord struct {
+	XMLName                 xml.Name `xml:"Record"`
+	Action                  string   `xml:"action,attr"`
+	MaxLength               string   `xml:"maxLength,attr"`
+	PlayBeep                string   `xml:"playBeep,attr"`
+	RecordingStatusCallback string   `xml:"recordingStatusCallback,attr"`
+	Transcription           string   `xml:"transcription,attr,omitempty"`
+	TranscriptionCallback   string   `xml:"transcriptionCallback,attr,omitempty"`
+}
+
+// texmlRedirect is <Redirect>, which asks for the next TeXML at its URL.
+type texmlRedirect struct {
+	XMLName xml.Name `xml:"Redirect"`
+	URL     string   `xml:",chardata"`
 }
 
 // texmlHangup is <Hangup/>.

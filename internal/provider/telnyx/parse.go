@@ -74,6 +74,12 @@ var routeParsers = map[provider.Route]routeParser{
 	RouteCallControl:          callControlParser(callerLeg),
 	RouteCallControlForwarded: callControlParser(forwardedLeg),
 	RouteMessaging:            parseMessaging,
+
+	RouteMenu:          menuParser(provider.CallbackMenu),
+	RouteMenuDial:      menuParser(provider.CallbackMenuDial),
+	RouteVoicemail:     menuParser(provider.CallbackVoicemail),
+	RouteRecording:     menuParser(provider.CallbackRecording),
+	RouteTranscription: menuParser(provider.CallbackTranscription),
 }
 
 // Routes returns the webhook routes that Parse serves, sorted.
@@ -116,6 +122,12 @@ var businessNumberReaders = map[provider.Route]func(w provider.Webhook) string{
 	RouteCallControl:          callControlBusinessNumber,
 	RouteCallControlForwarded: forwardedBusinessNumber,
 	RouteMessaging:            messagingBusinessNumber,
+
+	RouteMenu:          texmlBusinessNumber,
+	RouteMenuDial:      texmlBusinessNumber,
+	RouteVoicemail:     texmlBusinessNumber,
+	RouteRecording:     texmlBusinessNumber,
+	RouteTranscription: texmlBusinessNumber,
 }
 
 // BusinessNumberOf returns the business's own number that a Telnyx webhook concerns, as sent, so

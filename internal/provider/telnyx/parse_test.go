@@ -289,7 +289,9 @@ func TestParseGetWebhook(t *testing.T) {
 
 func TestRoutes(t *testing.T) {
 	want := []provider.Route{"call-control", "call-control/forwarded", "messaging", "texml/voice",
-		"texml/voice/amd", "texml/voice/dial", "texml/voice/screen", "texml/voice/screen/result", "texml/voice/status"}
+		"texml/voice/amd", "texml/voice/dial", "texml/voice/menu", "texml/voice/menu/dial", "texml/voice/screen",
+		"texml/voice/screen/result", "texml/voice/status", "texml/voice/voicemail", "texml/voice/voicemail/recording",
+		"texml/voice/voicemail/transcription"}
 	if got := Routes(); !slices.Equal(got, want) {
 		t.Errorf("Routes() = %v, want %v", got, want)
 	}

@@ -132,7 +132,7 @@ func dialVerb(plan provider.CallPlan) (texmlDial, error) {
 		Action:         base + "/" + string(RouteDial),
 		AnswerOnBridge: "true",
 		CallerID:       plan.CallerID,
-		Number:         number,
+		Numbers:        []texmlNumber{number},
 	}
 	if plan.RingSeconds > 0 {
 		dial.Timeout = strconv.Itoa(min(max(plan.RingSeconds, minDialTimeout), maxDialTimeout))
@@ -158,7 +158,7 @@ func screenGather(ev provider.Event, plan provider.CallPlan) (texmlGather, error
 	}
 	gather := texmlGather{Action: action, NumDigits: screenDigits, Timeout: screenTimeoutSeconds}
 	if plan.ScreenPrompt != "" {
-		gather.Say = &texmlSay{Text: plan.ScreenPrompt}
+		gather.Says = []texmlSay{{Text: plan.ScreenPrompt}}
 	}
 	return gather, nil
 }

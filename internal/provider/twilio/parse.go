@@ -64,6 +64,12 @@ var routeParsers = map[provider.Route]routeParser{
 	RouteScreenResult: parseScreened,
 	RouteSMS:          parseInboundMessage,
 	RouteSMSStatus:    parseMessageStatus,
+
+	RouteMenu:          menuParser(provider.CallbackMenu),
+	RouteMenuDial:      menuParser(provider.CallbackMenuDial),
+	RouteVoicemail:     menuParser(provider.CallbackVoicemail),
+	RouteRecording:     menuParser(provider.CallbackRecording),
+	RouteTranscription: menuParser(provider.CallbackTranscription),
 }
 
 // Routes returns the webhook routes that Parse serves, sorted.

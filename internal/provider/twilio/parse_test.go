@@ -293,8 +293,9 @@ func TestAccountSIDOf(t *testing.T) {
 }
 
 func TestRoutes(t *testing.T) {
-	want := []provider.Route{"sms", "sms/status", "voice", "voice/amd", "voice/dial", "voice/screen",
-		"voice/screen/result", "voice/status"}
+	want := []provider.Route{"sms", "sms/status", "voice", "voice/amd", "voice/dial", "voice/menu", "voice/menu/dial",
+		"voice/screen", "voice/screen/result", "voice/status", "voice/voicemail", "voice/voicemail/recording",
+		"voice/voicemail/transcription"}
 	if got := Routes(); !slices.Equal(got, want) {
 		t.Errorf("Routes() = %v, want %v", got, want)
 	}

@@ -42,6 +42,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimTextBackWindowStmt, err = db.PrepareContext(ctx, claimTextBackWindow); err != nil {
 		return nil, fmt.Errorf("error preparing query ClaimTextBackWindow: %w", err)
 	}
+	if q.claimVoicemailAlertStmt, err = db.PrepareContext(ctx, claimVoicemailAlert); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimVoicemailAlert: %w", err)
+	}
 	if q.clearLoginFailuresStmt, err = db.PrepareContext(ctx, clearLoginFailures); err != nil {
 		return nil, fmt.Errorf("error preparing query ClearLoginFailures: %w", err)
 	}
@@ -65,6 +68,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.countOverlappingBookingsStmt, err = db.PrepareContext(ctx, countOverlappingBookings); err != nil {
 		return nil, fmt.Errorf("error preparing query CountOverlappingBookings: %w", err)
+	}
+	if q.decideAIDraftStmt, err = db.PrepareContext(ctx, decideAIDraft); err != nil {
+		return nil, fmt.Errorf("error preparing query DecideAIDraft: %w", err)
 	}
 	if q.decideCallStmt, err = db.PrepareContext(ctx, decideCall); err != nil {
 		return nil, fmt.Errorf("error preparing query DecideCall: %w", err)
@@ -119,6 +125,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.finishSequenceStmt, err = db.PrepareContext(ctx, finishSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query FinishSequence: %w", err)
+	}
+	if q.getAIDraftStmt, err = db.PrepareContext(ctx, getAIDraft); err != nil {
+		return nil, fmt.Errorf("error preparing query GetAIDraft: %w", err)
 	}
 	if q.getAPIKeyByHashStmt, err = db.PrepareContext(ctx, getAPIKeyByHash); err != nil {
 		return nil, fmt.Errorf("error preparing query GetAPIKeyByHash: %w", err)
@@ -225,11 +234,23 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.getUserByEmailStmt, err = db.PrepareContext(ctx, getUserByEmail); err != nil {
 		return nil, fmt.Errorf("error preparing query GetUserByEmail: %w", err)
 	}
+	if q.getVoicemailStmt, err = db.PrepareContext(ctx, getVoicemail); err != nil {
+		return nil, fmt.Errorf("error preparing query GetVoicemail: %w", err)
+	}
 	if q.getWebhookStmt, err = db.PrepareContext(ctx, getWebhook); err != nil {
 		return nil, fmt.Errorf("error preparing query GetWebhook: %w", err)
 	}
+	if q.getWebhookByEventKeyStmt, err = db.PrepareContext(ctx, getWebhookByEventKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetWebhookByEventKey: %w", err)
+	}
 	if q.holdQueuedFollowUpsStmt, err = db.PrepareContext(ctx, holdQueuedFollowUps); err != nil {
 		return nil, fmt.Errorf("error preparing query HoldQueuedFollowUps: %w", err)
+	}
+	if q.insertAIDraftStmt, err = db.PrepareContext(ctx, insertAIDraft); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAIDraft: %w", err)
+	}
+	if q.insertAIExampleStmt, err = db.PrepareContext(ctx, insertAIExample); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertAIExample: %w", err)
 	}
 	if q.insertAPIKeyStmt, err = db.PrepareContext(ctx, insertAPIKey); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertAPIKey: %w", err)
@@ -245,6 +266,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.insertCallStmt, err = db.PrepareContext(ctx, insertCall); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertCall: %w", err)
+	}
+	if q.insertCallMenuStepStmt, err = db.PrepareContext(ctx, insertCallMenuStep); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertCallMenuStep: %w", err)
 	}
 	if q.insertHookAttemptStmt, err = db.PrepareContext(ctx, insertHookAttempt); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertHookAttempt: %w", err)
@@ -293,6 +317,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.latestSMSAlertToStmt, err = db.PrepareContext(ctx, latestSMSAlertTo); err != nil {
 		return nil, fmt.Errorf("error preparing query LatestSMSAlertTo: %w", err)
+	}
+	if q.listAIExamplesStmt, err = db.PrepareContext(ctx, listAIExamples); err != nil {
+		return nil, fmt.Errorf("error preparing query ListAIExamples: %w", err)
 	}
 	if q.listAPIKeysStmt, err = db.PrepareContext(ctx, listAPIKeys); err != nil {
 		return nil, fmt.Errorf("error preparing query ListAPIKeys: %w", err)
@@ -344,6 +371,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listCalendarsStmt, err = db.PrepareContext(ctx, listCalendars); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCalendars: %w", err)
+	}
+	if q.listCallMenuStepsStmt, err = db.PrepareContext(ctx, listCallMenuSteps); err != nil {
+		return nil, fmt.Errorf("error preparing query ListCallMenuSteps: %w", err)
 	}
 	if q.listCallsNewestStmt, err = db.PrepareContext(ctx, listCallsNewest); err != nil {
 		return nil, fmt.Errorf("error preparing query ListCallsNewest: %w", err)
@@ -432,6 +462,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listNumbersByBusinessStmt, err = db.PrepareContext(ctx, listNumbersByBusiness); err != nil {
 		return nil, fmt.Errorf("error preparing query ListNumbersByBusiness: %w", err)
 	}
+	if q.listPendingAIDraftsStmt, err = db.PrepareContext(ctx, listPendingAIDrafts); err != nil {
+		return nil, fmt.Errorf("error preparing query ListPendingAIDrafts: %w", err)
+	}
 	if q.listProvidersStmt, err = db.PrepareContext(ctx, listProviders); err != nil {
 		return nil, fmt.Errorf("error preparing query ListProviders: %w", err)
 	}
@@ -464,6 +497,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.listUserBusinessesStmt, err = db.PrepareContext(ctx, listUserBusinesses); err != nil {
 		return nil, fmt.Errorf("error preparing query ListUserBusinesses: %w", err)
+	}
+	if q.listVoicemailsByCallStmt, err = db.PrepareContext(ctx, listVoicemailsByCall); err != nil {
+		return nil, fmt.Errorf("error preparing query ListVoicemailsByCall: %w", err)
 	}
 	if q.markAlertUpdateSentStmt, err = db.PrepareContext(ctx, markAlertUpdateSent); err != nil {
 		return nil, fmt.Errorf("error preparing query MarkAlertUpdateSent: %w", err)
@@ -567,6 +603,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.setContactTagsStmt, err = db.PrepareContext(ctx, setContactTags); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTags: %w", err)
 	}
+	if q.setContactTextBackAtStmt, err = db.PrepareContext(ctx, setContactTextBackAt); err != nil {
+		return nil, fmt.Errorf("error preparing query SetContactTextBackAt: %w", err)
+	}
 	if q.setContactTimeZoneStmt, err = db.PrepareContext(ctx, setContactTimeZone); err != nil {
 		return nil, fmt.Errorf("error preparing query SetContactTimeZone: %w", err)
 	}
@@ -581,6 +620,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.setUserPasswordStmt, err = db.PrepareContext(ctx, setUserPassword); err != nil {
 		return nil, fmt.Errorf("error preparing query SetUserPassword: %w", err)
+	}
+	if q.setVoicemailTranscriptStmt, err = db.PrepareContext(ctx, setVoicemailTranscript); err != nil {
+		return nil, fmt.Errorf("error preparing query SetVoicemailTranscript: %w", err)
 	}
 	if q.startSequenceStmt, err = db.PrepareContext(ctx, startSequence); err != nil {
 		return nil, fmt.Errorf("error preparing query StartSequence: %w", err)
@@ -615,6 +657,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.upsertProviderStmt, err = db.PrepareContext(ctx, upsertProvider); err != nil {
 		return nil, fmt.Errorf("error preparing query UpsertProvider: %w", err)
 	}
+	if q.upsertVoicemailRecordingStmt, err = db.PrepareContext(ctx, upsertVoicemailRecording); err != nil {
+		return nil, fmt.Errorf("error preparing query UpsertVoicemailRecording: %w", err)
+	}
 	return &q, nil
 }
 
@@ -648,6 +693,11 @@ func (q *Queries) Close() error {
 	if q.claimTextBackWindowStmt != nil {
 		if cerr := q.claimTextBackWindowStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimTextBackWindowStmt: %w", cerr)
+		}
+	}
+	if q.claimVoicemailAlertStmt != nil {
+		if cerr := q.claimVoicemailAlertStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimVoicemailAlertStmt: %w", cerr)
 		}
 	}
 	if q.clearLoginFailuresStmt != nil {
@@ -688,6 +738,11 @@ func (q *Queries) Close() error {
 	if q.countOverlappingBookingsStmt != nil {
 		if cerr := q.countOverlappingBookingsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing countOverlappingBookingsStmt: %w", cerr)
+		}
+	}
+	if q.decideAIDraftStmt != nil {
+		if cerr := q.decideAIDraftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing decideAIDraftStmt: %w", cerr)
 		}
 	}
 	if q.decideCallStmt != nil {
@@ -778,6 +833,11 @@ func (q *Queries) Close() error {
 	if q.finishSequenceStmt != nil {
 		if cerr := q.finishSequenceStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing finishSequenceStmt: %w", cerr)
+		}
+	}
+	if q.getAIDraftStmt != nil {
+		if cerr := q.getAIDraftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getAIDraftStmt: %w", cerr)
 		}
 	}
 	if q.getAPIKeyByHashStmt != nil {
@@ -955,14 +1015,34 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing getUserByEmailStmt: %w", cerr)
 		}
 	}
+	if q.getVoicemailStmt != nil {
+		if cerr := q.getVoicemailStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getVoicemailStmt: %w", cerr)
+		}
+	}
 	if q.getWebhookStmt != nil {
 		if cerr := q.getWebhookStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getWebhookStmt: %w", cerr)
 		}
 	}
+	if q.getWebhookByEventKeyStmt != nil {
+		if cerr := q.getWebhookByEventKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getWebhookByEventKeyStmt: %w", cerr)
+		}
+	}
 	if q.holdQueuedFollowUpsStmt != nil {
 		if cerr := q.holdQueuedFollowUpsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing holdQueuedFollowUpsStmt: %w", cerr)
+		}
+	}
+	if q.insertAIDraftStmt != nil {
+		if cerr := q.insertAIDraftStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAIDraftStmt: %w", cerr)
+		}
+	}
+	if q.insertAIExampleStmt != nil {
+		if cerr := q.insertAIExampleStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertAIExampleStmt: %w", cerr)
 		}
 	}
 	if q.insertAPIKeyStmt != nil {
@@ -988,6 +1068,11 @@ func (q *Queries) Close() error {
 	if q.insertCallStmt != nil {
 		if cerr := q.insertCallStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing insertCallStmt: %w", cerr)
+		}
+	}
+	if q.insertCallMenuStepStmt != nil {
+		if cerr := q.insertCallMenuStepStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertCallMenuStepStmt: %w", cerr)
 		}
 	}
 	if q.insertHookAttemptStmt != nil {
@@ -1068,6 +1153,11 @@ func (q *Queries) Close() error {
 	if q.latestSMSAlertToStmt != nil {
 		if cerr := q.latestSMSAlertToStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing latestSMSAlertToStmt: %w", cerr)
+		}
+	}
+	if q.listAIExamplesStmt != nil {
+		if cerr := q.listAIExamplesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listAIExamplesStmt: %w", cerr)
 		}
 	}
 	if q.listAPIKeysStmt != nil {
@@ -1153,6 +1243,11 @@ func (q *Queries) Close() error {
 	if q.listCalendarsStmt != nil {
 		if cerr := q.listCalendarsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listCalendarsStmt: %w", cerr)
+		}
+	}
+	if q.listCallMenuStepsStmt != nil {
+		if cerr := q.listCallMenuStepsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listCallMenuStepsStmt: %w", cerr)
 		}
 	}
 	if q.listCallsNewestStmt != nil {
@@ -1300,6 +1395,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listNumbersByBusinessStmt: %w", cerr)
 		}
 	}
+	if q.listPendingAIDraftsStmt != nil {
+		if cerr := q.listPendingAIDraftsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listPendingAIDraftsStmt: %w", cerr)
+		}
+	}
 	if q.listProvidersStmt != nil {
 		if cerr := q.listProvidersStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listProvidersStmt: %w", cerr)
@@ -1353,6 +1453,11 @@ func (q *Queries) Close() error {
 	if q.listUserBusinessesStmt != nil {
 		if cerr := q.listUserBusinessesStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing listUserBusinessesStmt: %w", cerr)
+		}
+	}
+	if q.listVoicemailsByCallStmt != nil {
+		if cerr := q.listVoicemailsByCallStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listVoicemailsByCallStmt: %w", cerr)
 		}
 	}
 	if q.markAlertUpdateSentStmt != nil {
@@ -1525,6 +1630,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing setContactTagsStmt: %w", cerr)
 		}
 	}
+	if q.setContactTextBackAtStmt != nil {
+		if cerr := q.setContactTextBackAtStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setContactTextBackAtStmt: %w", cerr)
+		}
+	}
 	if q.setContactTimeZoneStmt != nil {
 		if cerr := q.setContactTimeZoneStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setContactTimeZoneStmt: %w", cerr)
@@ -1548,6 +1658,11 @@ func (q *Queries) Close() error {
 	if q.setUserPasswordStmt != nil {
 		if cerr := q.setUserPasswordStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing setUserPasswordStmt: %w", cerr)
+		}
+	}
+	if q.setVoicemailTranscriptStmt != nil {
+		if cerr := q.setVoicemailTranscriptStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing setVoicemailTranscriptStmt: %w", cerr)
 		}
 	}
 	if q.startSequenceStmt != nil {
@@ -1605,6 +1720,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing upsertProviderStmt: %w", cerr)
 		}
 	}
+	if q.upsertVoicemailRecordingStmt != nil {
+		if cerr := q.upsertVoicemailRecordingStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing upsertVoicemailRecordingStmt: %w", cerr)
+		}
+	}
 	return err
 }
 
@@ -1650,6 +1770,7 @@ type Queries struct {
 	cancelBookingStmt                    *sql.Stmt
 	claimMessageStmt                     *sql.Stmt
 	claimTextBackWindowStmt              *sql.Stmt
+	claimVoicemailAlertStmt              *sql.Stmt
 	clearLoginFailuresStmt               *sql.Stmt
 	completeTaskStmt                     *sql.Stmt
 	confirmBookingStmt                   *sql.Stmt
@@ -1658,6 +1779,7 @@ type Queries struct {
 	countOpenTasksStmt                   *sql.Stmt
 	countOutboundStmt                    *sql.Stmt
 	countOverlappingBookingsStmt         *sql.Stmt
+	decideAIDraftStmt                    *sql.Stmt
 	decideCallStmt                       *sql.Stmt
 	deleteContactBookingsStmt            *sql.Stmt
 	deleteExchangesBeforeStmt            *sql.Stmt
@@ -1676,6 +1798,7 @@ type Queries struct {
 	findSandboxMessageStmt               *sql.Stmt
 	finishHookAttemptStmt                *sql.Stmt
 	finishSequenceStmt                   *sql.Stmt
+	getAIDraftStmt                       *sql.Stmt
 	getAPIKeyByHashStmt                  *sql.Stmt
 	getAgencyStmt                        *sql.Stmt
 	getAlertStmt                         *sql.Stmt
@@ -1711,13 +1834,18 @@ type Queries struct {
 	getUserStmt                          *sql.Stmt
 	getUserBusinessRolesStmt             *sql.Stmt
 	getUserByEmailStmt                   *sql.Stmt
+	getVoicemailStmt                     *sql.Stmt
 	getWebhookStmt                       *sql.Stmt
+	getWebhookByEventKeyStmt             *sql.Stmt
 	holdQueuedFollowUpsStmt              *sql.Stmt
+	insertAIDraftStmt                    *sql.Stmt
+	insertAIExampleStmt                  *sql.Stmt
 	insertAPIKeyStmt                     *sql.Stmt
 	insertAlertStmt                      *sql.Stmt
 	insertAlertDeliveryStmt              *sql.Stmt
 	insertBookingStmt                    *sql.Stmt
 	insertCallStmt                       *sql.Stmt
+	insertCallMenuStepStmt               *sql.Stmt
 	insertHookAttemptStmt                *sql.Stmt
 	insertHookDeliveryStmt               *sql.Stmt
 	insertHookEndpointStmt               *sql.Stmt
@@ -1734,6 +1862,7 @@ type Queries struct {
 	insertWebhookStmt                    *sql.Stmt
 	latestNumberOfContactStmt            *sql.Stmt
 	latestSMSAlertToStmt                 *sql.Stmt
+	listAIExamplesStmt                   *sql.Stmt
 	listAPIKeysStmt                      *sql.Stmt
 	listAlertDeliveriesStmt              *sql.Stmt
 	listAlertsStmt                       *sql.Stmt
@@ -1751,6 +1880,7 @@ type Queries struct {
 	listBusinessTasksStmt                *sql.Stmt
 	listBusinessesStmt                   *sql.Stmt
 	listCalendarsStmt                    *sql.Stmt
+	listCallMenuStepsStmt                *sql.Stmt
 	listCallsNewestStmt                  *sql.Stmt
 	listCallsPageStmt                    *sql.Stmt
 	listContactAlertsStmt                *sql.Stmt
@@ -1780,6 +1910,7 @@ type Queries struct {
 	listMessagesNewestStmt               *sql.Stmt
 	listMessagesPageStmt                 *sql.Stmt
 	listNumbersByBusinessStmt            *sql.Stmt
+	listPendingAIDraftsStmt              *sql.Stmt
 	listProvidersStmt                    *sql.Stmt
 	listProvidersByAccountSIDStmt        *sql.Stmt
 	listRecentCallsStmt                  *sql.Stmt
@@ -1791,6 +1922,7 @@ type Queries struct {
 	listTasksNewestStmt                  *sql.Stmt
 	listTasksPageStmt                    *sql.Stmt
 	listUserBusinessesStmt               *sql.Stmt
+	listVoicemailsByCallStmt             *sql.Stmt
 	markAlertUpdateSentStmt              *sql.Stmt
 	markConversationReadStmt             *sql.Stmt
 	markMessageFailedStmt                *sql.Stmt
@@ -1825,11 +1957,13 @@ type Queries struct {
 	setContactReviewStmt                 *sql.Stmt
 	setContactSMSBlockedStmt             *sql.Stmt
 	setContactTagsStmt                   *sql.Stmt
+	setContactTextBackAtStmt             *sql.Stmt
 	setContactTimeZoneStmt               *sql.Stmt
 	setConversationAwaitingStmt          *sql.Stmt
 	setConversationBookingBotStmt        *sql.Stmt
 	setMessageStatusStmt                 *sql.Stmt
 	setUserPasswordStmt                  *sql.Stmt
+	setVoicemailTranscriptStmt           *sql.Stmt
 	startSequenceStmt                    *sql.Stmt
 	stopSequencesStmt                    *sql.Stmt
 	touchAPIKeyStmt                      *sql.Stmt
@@ -1841,6 +1975,7 @@ type Queries struct {
 	upsertContactStmt                    *sql.Stmt
 	upsertNumberStmt                     *sql.Stmt
 	upsertProviderStmt                   *sql.Stmt
+	upsertVoicemailRecordingStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
@@ -1853,6 +1988,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		cancelBookingStmt:                    q.cancelBookingStmt,
 		claimMessageStmt:                     q.claimMessageStmt,
 		claimTextBackWindowStmt:              q.claimTextBackWindowStmt,
+		claimVoicemailAlertStmt:              q.claimVoicemailAlertStmt,
 		clearLoginFailuresStmt:               q.clearLoginFailuresStmt,
 		completeTaskStmt:                     q.completeTaskStmt,
 		confirmBookingStmt:                   q.confirmBookingStmt,
@@ -1861,6 +1997,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		countOpenTasksStmt:                   q.countOpenTasksStmt,
 		countOutboundStmt:                    q.countOutboundStmt,
 		countOverlappingBookingsStmt:         q.countOverlappingBookingsStmt,
+		decideAIDraftStmt:                    q.decideAIDraftStmt,
 		decideCallStmt:                       q.decideCallStmt,
 		deleteContactBookingsStmt:            q.deleteContactBookingsStmt,
 		deleteExchangesBeforeStmt:            q.deleteExchangesBeforeStmt,
@@ -1879,6 +2016,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		findSandboxMessageStmt:               q.findSandboxMessageStmt,
 		finishHookAttemptStmt:                q.finishHookAttemptStmt,
 		finishSequenceStmt:                   q.finishSequenceStmt,
+		getAIDraftStmt:                       q.getAIDraftStmt,
 		getAPIKeyByHashStmt:                  q.getAPIKeyByHashStmt,
 		getAgencyStmt:                        q.getAgencyStmt,
 		getAlertStmt:                         q.getAlertStmt,
@@ -1914,13 +2052,18 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		getUserStmt:                          q.getUserStmt,
 		getUserBusinessRolesStmt:             q.getUserBusinessRolesStmt,
 		getUserByEmailStmt:                   q.getUserByEmailStmt,
+		getVoicemailStmt:                     q.getVoicemailStmt,
 		getWebhookStmt:                       q.getWebhookStmt,
+		getWebhookByEventKeyStmt:             q.getWebhookByEventKeyStmt,
 		holdQueuedFollowUpsStmt:              q.holdQueuedFollowUpsStmt,
+		insertAIDraftStmt:                    q.insertAIDraftStmt,
+		insertAIExampleStmt:                  q.insertAIExampleStmt,
 		insertAPIKeyStmt:                     q.insertAPIKeyStmt,
 		insertAlertStmt:                      q.insertAlertStmt,
 		insertAlertDeliveryStmt:              q.insertAlertDeliveryStmt,
 		insertBookingStmt:                    q.insertBookingStmt,
 		insertCallStmt:                       q.insertCallStmt,
+		insertCallMenuStepStmt:               q.insertCallMenuStepStmt,
 		insertHookAttemptStmt:                q.insertHookAttemptStmt,
 		insertHookDeliveryStmt:               q.insertHookDeliveryStmt,
 		insertHookEndpointStmt:               q.insertHookEndpointStmt,
@@ -1937,6 +2080,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		insertWebhookStmt:                    q.insertWebhookStmt,
 		latestNumberOfContactStmt:            q.latestNumberOfContactStmt,
 		latestSMSAlertToStmt:                 q.latestSMSAlertToStmt,
+		listAIExamplesStmt:                   q.listAIExamplesStmt,
 		listAPIKeysStmt:                      q.listAPIKeysStmt,
 		listAlertDeliveriesStmt:              q.listAlertDeliveriesStmt,
 		listAlertsStmt:                       q.listAlertsStmt,
@@ -1954,6 +2098,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listBusinessTasksStmt:                q.listBusinessTasksStmt,
 		listBusinessesStmt:                   q.listBusinessesStmt,
 		listCalendarsStmt:                    q.listCalendarsStmt,
+		listCallMenuStepsStmt:                q.listCallMenuStepsStmt,
 		listCallsNewestStmt:                  q.listCallsNewestStmt,
 		listCallsPageStmt:                    q.listCallsPageStmt,
 		listContactAlertsStmt:                q.listContactAlertsStmt,
@@ -1983,6 +2128,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listMessagesNewestStmt:               q.listMessagesNewestStmt,
 		listMessagesPageStmt:                 q.listMessagesPageStmt,
 		listNumbersByBusinessStmt:            q.listNumbersByBusinessStmt,
+		listPendingAIDraftsStmt:              q.listPendingAIDraftsStmt,
 		listProvidersStmt:                    q.listProvidersStmt,
 		listProvidersByAccountSIDStmt:        q.listProvidersByAccountSIDStmt,
 		listRecentCallsStmt:                  q.listRecentCallsStmt,
@@ -1994,6 +2140,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		listTasksNewestStmt:                  q.listTasksNewestStmt,
 		listTasksPageStmt:                    q.listTasksPageStmt,
 		listUserBusinessesStmt:               q.listUserBusinessesStmt,
+		listVoicemailsByCallStmt:             q.listVoicemailsByCallStmt,
 		markAlertUpdateSentStmt:              q.markAlertUpdateSentStmt,
 		markConversationReadStmt:             q.markConversationReadStmt,
 		markMessageFailedStmt:                q.markMessageFailedStmt,
@@ -2028,11 +2175,13 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		setContactReviewStmt:                 q.setContactReviewStmt,
 		setContactSMSBlockedStmt:             q.setContactSMSBlockedStmt,
 		setContactTagsStmt:                   q.setContactTagsStmt,
+		setContactTextBackAtStmt:             q.setContactTextBackAtStmt,
 		setContactTimeZoneStmt:               q.setContactTimeZoneStmt,
 		setConversationAwaitingStmt:          q.setConversationAwaitingStmt,
 		setConversationBookingBotStmt:        q.setConversationBookingBotStmt,
 		setMessageStatusStmt:                 q.setMessageStatusStmt,
 		setUserPasswordStmt:                  q.setUserPasswordStmt,
+		setVoicemailTranscriptStmt:           q.setVoicemailTranscriptStmt,
 		startSequenceStmt:                    q.startSequenceStmt,
 		stopSequencesStmt:                    q.stopSequencesStmt,
 		touchAPIKeyStmt:                      q.touchAPIKeyStmt,
@@ -2044,5 +2193,6 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		upsertContactStmt:                    q.upsertContactStmt,
 		upsertNumberStmt:                     q.upsertNumberStmt,
 		upsertProviderStmt:                   q.upsertProviderStmt,
+		upsertVoicemailRecordingStmt:         q.upsertVoicemailRecordingStmt,
 	}
 }

@@ -16,6 +16,32 @@ type Agency struct {
 	UpdatedAt time.Time
 }
 
+type AiDraft struct {
+	ID         int64
+	BusinessID int64
+	ContactID  int64
+	InboundID  int64
+	NumberID   sql.NullInt64
+	Body       string
+	Details    string
+	State      string
+	DecidedBy  string
+	MessageID  sql.NullInt64
+	CreatedAt  time.Time
+	DecidedAt  sql.NullTime
+}
+
+type AiExample struct {
+	ID         int64
+	BusinessID int64
+	MessageID  sql.NullInt64
+	Body       string
+	Intent     string
+	Note       string
+	CreatedBy  string
+	CreatedAt  time.Time
+}
+
 type Alert struct {
 	ID              int64
 	BusinessID      int64
@@ -150,6 +176,24 @@ type Call struct {
 	StartedAt      time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+type CallMenuStep struct {
+	ID         int64
+	CallID     int64
+	Step       int32
+	Menu       string
+	Kind       string
+	Input      string
+	OptionKey  string
+	Label      string
+	Detail     string
+	NextAction string
+	TextBack   string
+	Requested  bool
+	OccurredAt time.Time
+	ExpectBy   sql.NullTime
+	CreatedAt  time.Time
 }
 
 type Contact struct {
@@ -393,6 +437,23 @@ type User struct {
 	LastLoginAt  sql.NullTime
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+type Voicemail struct {
+	ID               int64
+	BusinessID       int64
+	CallID           int64
+	Step             int32
+	RecordingID      string
+	RecordingUrl     string
+	RecordingStatus  string
+	DurationSeconds  int32
+	Transcribe       bool
+	Transcript       string
+	TranscriptStatus string
+	AlertedAt        sql.NullTime
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 type Webhook struct {

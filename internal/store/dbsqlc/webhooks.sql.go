@@ -33,6 +33,33 @@ func (q *Queries) GetWebhook(ctx context.Context, id int64) (Webhook, error) {
 	return i, err
 }
 
+const getWebhookByEventKey = `-- name: GetWebhookByEventKey :one
+SELECT id, provider_id, route, event_key, url, headers, body, received_at, processed_at, result FROM webhooks WHERE provider_id = $1 AND event_key = $2
+`
+
+type GetWebhookByEventKeyParams struct {
+	ProviderID int64
+	EventKey   string
+}
+
+func (q *Queries) GetWebhookByEventKey(ctx context.Context, arg GetWebhookByEventKeyParams) (Webhook, error) {
+	row := q.queryRow(ctx, q.getWebhookByEventKeyStmt, getWebhookByEventKey, arg.ProviderID, arg.EventKey)
+	var i Webhook
+	err := row.Scan(
+		&i.ID,
+		&i.ProviderID,
+		&i.Route,
+		&i.EventKey,
+		&i.Url,
+		&i.Headers,
+		&i.Body,
+		&i.ReceivedAt,
+		&i.ProcessedAt,
+		&i.Result,
+	)
+	return i, err
+}
+
 const insertWebhook = `-- name: InsertWebhook :one
 INSERT INTO webhooks (provider_id, route, event_key, url, headers, body, received_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7)

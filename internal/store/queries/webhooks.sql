@@ -9,3 +9,6 @@ SELECT * FROM webhooks WHERE id = $1;
 
 -- name: MarkWebhookProcessed :exec
 UPDATE webhooks SET processed_at = $2, result = $3 WHERE id = $1;
+
+-- name: GetWebhookByEventKey :one
+SELECT * FROM webhooks WHERE provider_id = $1 AND event_key = $2;
