@@ -84,7 +84,7 @@ func New(opts Options) *Engine {
 	return &Engine{
 		sender: opts.Sender, team: opts.Team, dir: opts.Directory, adapters: opts.Adapters,
 		followups: opts.FollowUps, bot: opts.Bot, events: opts.Events, metrics: opts.Metrics, assistant: opts.Assistant,
-		log: opts.Logger,
+		log:   opts.Logger,
 		clock: opts.Clock,
 	}
 }
