@@ -868,8 +868,8 @@ func TestDeliverConcurrent(t *testing.T) {
 		go func() { done <- f.sender.deliver(context.Background(), id, false) }()
 		<-entered
 		err := f.sender.deliver(context.Background(), id, false)
-		if d, ok := snoozed(err); !ok || d != ClaimLease {
-			t.Errorf("second deliver returned %v, want a snooze of the claim lease %v", err, ClaimLease)
+		if d, ok := snoozed(err); !ok || d != ClaimRecheck {
+			t.Errorf("second deliver returned %v, want a snooze of %v to look again", err, ClaimRecheck)
 		}
 		close(release)
 		if err := <-done; err != nil {
