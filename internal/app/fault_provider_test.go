@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -28,81 +29,117 @@ func faultSettings() store.Settings {
 // faultCaller returns the number of caller i of a fault test, in a block no other test uses.
 func faultCaller(i int) string { return fmt.Sprintf("+1202%07d", 6100000+i) }
 
-// perText returns a fault function that applies pick to each create request, given how many
-// times the same text (recipient and body) was requested before. A fault on the first attempt of
-// a text, chosen by the recipient, hits a fixed share of texts and lets every retry through.
-func perText(pick func(recipient int, attempt int) *twiliotest.Fault) twiliotest.FaultFunc {
-	var mu sync.Mutex
-	attempts := map[string]int{}
-	return func(_ int, form url.Values) *twiliotest.Fault {
-		var recipient int
-		if _, err := fmt.Sscanf(form.Get("To"), "+1202%07d", &recipient); err != nil {
-			return nil
-		}
-		key := form.Get("To") + "\x00" + form.Get("Body")
-		mu.Lock()
-		attempts[key]++
-		attempt := attempts[key]
-		mu.Unlock()
-		return pick(recipient-6100000, attempt)
-	}
+// faultPick chooses the fault for the nth create request (counted from 1), the attempt'th request
+// for the same text (recipient and body), to caller number recipient of the test. It returns nil
+// for a normal response.
+type faultPick func(n, recipient, attempt int) *twiliotest.Fault
+
+// injector turns a faultPick into a fault function with its own count of attempts per text, and
+// counts the faults it injects.
+type injector struct {
+	pick     faultPick
+	mu       sync.Mutex
+	attempts map[string]int
+	injected int
 }
 
-// providerFaults are the ways the provider's API misbehaves in TestProviderFaults. Each hits the
+func newInjector(pick faultPick) *injector {
+	return &injector{pick: pick, attempts: map[string]int{}}
+}
+
+// fault is the injector's twiliotest.FaultFunc.
+func (in *injector) fault(n int, form url.Values) *twiliotest.Fault {
+	var recipient int
+	if _, err := fmt.Sscanf(form.Get("To"), "+1202%07d", &recipient); err != nil {
+		return nil
+	}
+	key := form.Get("To") + "\x00" + form.Get("Body")
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.attempts[key]++
+	f := in.pick(n, recipient-6100000, in.attempts[key])
+	if f != nil {
+		in.injected++
+	}
+	return f
+}
+
+// count returns how many faults the injector injected.
+func (in *injector) count() int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.injected
+}
+
+// providerFault is one way the provider's API misbehaves in TestProviderFaults. Each hits the
 // text back and the follow-up alike.
-var providerFaults = []struct {
-	name  string
-	fault twiliotest.FaultFunc
-}{
+type providerFault struct {
+	name string
+	pick faultPick
+}
+
+var providerFaults = []providerFault{
 	{
 		// One request in 50 takes 5 s and one in 10 takes a second, so the 99th percentile is 5 s.
 		name: "slow",
-		fault: func(n int, _ url.Values) *twiliotest.Fault {
+		pick: func(n, _, _ int) *twiliotest.Fault {
 			switch {
 			case n%50 == 0:
 				return &twiliotest.Fault{Delay: 5 * time.Second}
 			case n%10 == 0:
 				return &twiliotest.Fault{Delay: time.Second}
 			}
-			return &twiliotest.Fault{Delay: 50 * time.Millisecond}
+			return nil
 		},
 	},
 	{
 		// One text in ten is rate limited on its first attempt, with Retry-After.
 		name: "rate limited",
-		fault: perText(func(recipient, attempt int) *twiliotest.Fault {
+		pick: func(_, recipient, attempt int) *twiliotest.Fault {
 			if recipient%10 == 3 && attempt == 1 {
 				return &twiliotest.Fault{Status: http.StatusTooManyRequests, RetryAfter: "1"}
 			}
 			return nil
-		}),
+		},
 	},
 	{
 		// One text in ten meets a server error on its first attempt and one in twenty on its first
-		// two, alternating 500 and 503.
+		// two: a 500, then a 503.
 		name: "server errors",
-		fault: perText(func(recipient, attempt int) *twiliotest.Fault {
-			failing := recipient%10 == 7 && attempt == 1 || recipient%20 == 7 && attempt == 2
-			if !failing {
-				return nil
-			}
-			if attempt == 1 {
+		pick: func(_, recipient, attempt int) *twiliotest.Fault {
+			switch {
+			case recipient%10 == 7 && attempt == 1:
 				return &twiliotest.Fault{Status: http.StatusInternalServerError}
+			case recipient%20 == 7 && attempt == 2:
+				return &twiliotest.Fault{Status: http.StatusServiceUnavailable}
 			}
-			return &twiliotest.Fault{Status: http.StatusServiceUnavailable}
-		}),
+			return nil
+		},
 	},
 	{
 		// One text in ten is accepted, but the connection closes before the response. textback
 		// cannot tell whether it went out, so it must find it at the provider instead of sending
 		// it twice.
-		name: "no answer",
-		fault: perText(func(recipient, attempt int) *twiliotest.Fault {
+		name: "no response",
+		pick: func(_, recipient, attempt int) *twiliotest.Fault {
 			if recipient%10 == 5 && attempt == 1 {
 				return &twiliotest.Fault{Drop: true}
 			}
 			return nil
-		}),
+		},
+	},
+}
+
+// hangingProvider is a fault of the provider's API that TestProviderFaults plays only when
+// TEXTBACK_LONG_FAULTS is set: one text in ten is accepted but its response comes after 20 s, past
+// outbound.SendTimeout, so the attempt times out and a later one finds the text at the provider.
+var hangingProvider = providerFault{
+	name: "hangs",
+	pick: func(_, recipient, attempt int) *twiliotest.Fault {
+		if recipient%10 == 1 && attempt == 1 {
+			return &twiliotest.Fault{Delay: 20 * time.Second}
+		}
+		return nil
 	},
 }
 
@@ -114,26 +151,31 @@ func TestProviderFaults(t *testing.T) {
 		t.Skip("each fault waits for retries and a follow-up")
 	}
 	const callers = 40
+	faults := providerFaults
+	if os.Getenv(longFaultsEnv) != "" {
+		faults = append(faults, hangingProvider)
+	}
 	eachDatabaseAtOnce(t, func(t *testing.T, d store.Dialect) {
-		for i, pf := range providerFaults {
+		for i, pf := range faults {
 			t.Run(pf.name, func(t *testing.T) {
 				h := newHarnessWith(t, d, live(faultSettings()), twiliotest.WithoutContract())
-				h.fake.Fail(pf.fault)
+				in := newInjector(pf.pick)
+				h.fake.Fail(in.fault)
 				// The run uses the wall clock, so every lead lives where it is midday now.
-				zone := middayZone(time.Now())
-				numbers := make([]string, callers)
-				for c := range numbers {
-					numbers[c] = faultCaller(i*1000 + c)
-					h.addContact(numbers[c], zone)
-				}
+				numbers := h.faultNumbers(i*1000, callers)
 				start := time.Now()
 				h.burst(numbers)
 				acked := time.Since(start)
 				h.waitEveryText(numbers, 2, 90*time.Second)
-				drained := time.Since(start)
+				accepted := time.Since(start)
 				h.checkOneEach(numbers, faultFollowUp)
-				t.Logf("%d missed calls acknowledged in %s, every text back and follow-up sent within %s",
-					callers, acked.Round(time.Millisecond), drained.Round(time.Millisecond))
+				if in.count() == 0 {
+					t.Error("no fault was injected, so the test checked nothing")
+				}
+				t.Logf("%d faults injected; %d missed calls acknowledged in %s; every text back and follow-up "+
+					"accepted by the provider within %s and recorded within %s", in.count(), callers,
+					acked.Round(time.Millisecond), accepted.Round(time.Millisecond),
+					time.Since(start).Round(time.Millisecond))
 			})
 		}
 	})
@@ -199,7 +241,7 @@ func (h *harness) waitEveryText(numbers []string, n int, limit time.Duration) {
 // and one follow-up with the body followUp, and that every text to them ended sent.
 func (h *harness) checkOneEach(numbers []string, followUp string) {
 	h.t.Helper()
-	h.settle()
+	h.waitFinal(numbers, 60*time.Second)
 	byNumber := map[string][]twiliotest.Message{}
 	for _, m := range h.fake.Sent() {
 		byNumber[m.To] = append(byNumber[m.To], m)
@@ -225,5 +267,30 @@ func (h *harness) checkOneEach(numbers []string, followUp string) {
 				h.t.Errorf("text %d to %s (%s) is %s (%s), want sent", m.ID, number, m.Purpose, m.Status, m.ErrorMessage)
 			}
 		}
+	}
+}
+
+// waitFinal waits until no text to the numbers is queued or being sent, then a little longer to
+// catch extras, or fails after limit.
+func (h *harness) waitFinal(numbers []string, limit time.Duration) {
+	h.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		busy := 0
+		for _, number := range numbers {
+			for _, m := range h.messagesWith(number) {
+				if m.Status == store.StatusQueued || m.Status == store.StatusSending {
+					busy++
+				}
+			}
+		}
+		if busy == 0 {
+			time.Sleep(300 * time.Millisecond)
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("after %s, %d texts are still queued or being sent", limit, busy)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
