@@ -39,10 +39,16 @@ const StopBudget = 20 * time.Second
 // providerTimeout bounds one request to a provider's API, including connecting.
 const providerTimeout = 20 * time.Second
 
-// fastLaneSize bounds the webhooks and texts handled ahead of the queue at once. Such work mostly
-// waits for the database, so the bound only guards memory (a few kilobytes each); beyond it, work
-// waits for its job, seconds later.
+// fastLaneSize bounds the webhooks and texts handed to the fast lane and not yet finished. It
+// guards memory (a few kilobytes each); beyond it, work waits for its job, seconds later.
 const fastLaneSize = 1024
+
+// fastLaneWorkers bounds how many of them run at once. Work that runs waits for the database,
+// where a webhook being acknowledged queues behind it: with all 1,024 running during a burst of
+// 1,000 missed calls, acknowledgements took seconds (BenchmarkBurst). 128 kept them under half a
+// second on both databases without slowing the burst's texts on the two-core machine described
+// in docs/benchmarks.md.
+const fastLaneWorkers = 128
 
 // Options are the dependencies tests replace.
 type Options struct {
@@ -123,7 +129,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.queue = queue
-	a.lane = jobs.NewFastLane(fastLaneSize, a.log)
+	a.lane = jobs.NewFastLane(fastLaneSize, fastLaneWorkers, a.log)
 	sender := outbound.New(outbound.Options{
 		Store: a.store, Queue: queue, Adapters: registry, Logger: a.log, Clock: opts.Clock, FastLane: a.lane,
 		Directory: dir,

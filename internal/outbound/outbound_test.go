@@ -972,7 +972,7 @@ func TestQueueFastLane(t *testing.T) {
 			adapter := &fakeAdapter{send: row.send}
 			eachStore(t, adapter, func(t *testing.T, f *fixture) {
 				adapter.sends = nil
-				lane := jobs.NewFastLane(4, nil)
+				lane := jobs.NewFastLane(4, 4, nil)
 				lane.Start(context.Background())
 				t.Cleanup(func() { lane.Stop(context.Background()) })
 				f.sender = New(Options{Store: f.store, Queue: f.jobs, Adapters: adapters{adapter}, Clock: f.clock.Now, FastLane: lane})
