@@ -26,6 +26,7 @@ import (
 	"github.com/textback/textback/internal/jobs"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
+	"github.com/textback/textback/internal/ratelimit"
 	"github.com/textback/textback/internal/retention"
 	"github.com/textback/textback/internal/server"
 	"github.com/textback/textback/internal/store"
@@ -49,6 +50,16 @@ const fastLaneSize = 1024
 // second on both databases without slowing the burst's texts on the two-core machine described
 // in docs/benchmarks.md.
 const fastLaneWorkers = 128
+
+// Limits on public endpoints, per client address. A provider sends no rejected webhooks unless its
+// credentials are wrong, and a load balancer checks health a few times a second at most, so the
+// limits only hold back floods: forged or misaddressed webhooks and health-check storms.
+const (
+	rejectedPerSecond = 10
+	rejectedBurst     = 100
+	healthPerSecond   = 5
+	healthBurst       = 20
+)
 
 // Options are the dependencies tests replace.
 type Options struct {
@@ -167,8 +178,10 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir,
+		Rejections: ratelimit.New(rejectedPerSecond, rejectedBurst),
 	})
-	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady}, a.log)
+	handler := server.Routes(server.Handlers{Webhooks: hooks, Ready: a.checkReady,
+		Health: ratelimit.New(healthPerSecond, healthBurst)}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
 	if opts.listener != nil {
 		a.server.Adopt(opts.listener)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/textback/textback/internal/app"
 	"github.com/textback/textback/internal/store"
@@ -125,4 +126,72 @@ func TestSecurityHeaders(t *testing.T) {
 			t.Errorf("%s %s: Server header %q, want none", ep.method, ep.path, server)
 		}
 	}
+}
+
+// A client that sends forged webhooks gets 403 up to its limit and then 429 with Retry-After,
+// while webhooks with a valid signature from the same address are still accepted and applied.
+func TestForgedWebhooksRateLimited(t *testing.T) {
+	wire := newTwilioWire(t)
+	h := startWireHarness(t, store.SQLite, wireSetup{providerYAML: wire.providerYAML(), calls: wire, texts: wire})
+	statuses := map[int]int{}
+	retryAfter := ""
+	for range 150 {
+		forged, _ := wire.forged(h, "+12025559401")
+		req, err := http.NewRequest(http.MethodPost, "http://"+h.app.Addr()+"/webhooks/"+forged.path,
+			strings.NewReader(string(forged.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header = forged.header
+		resp, err := h.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		statuses[resp.StatusCode]++
+		if resp.StatusCode == http.StatusTooManyRequests {
+			retryAfter = resp.Header.Get("Retry-After")
+		}
+	}
+	if statuses[http.StatusForbidden] < 100 {
+		t.Errorf("%d forged webhooks got 403, want the first 100 at least", statuses[http.StatusForbidden])
+	}
+	if statuses[http.StatusTooManyRequests] == 0 {
+		t.Errorf("no forged webhook got 429 (statuses %v), want the flood limited", statuses)
+	}
+	if retryAfter != "1" {
+		t.Errorf("Retry-After %q, want 1", retryAfter)
+	}
+	if n := statuses[http.StatusForbidden] + statuses[http.StatusTooManyRequests]; n != 150 {
+		t.Errorf("statuses %v, want only 403 and 429", statuses)
+	}
+
+	for i := range 20 {
+		from := fmt.Sprintf("+1202555%04d", 9410+i)
+		reply, key := wire.inbound(h, from, "genuine text")
+		h.mustPost(reply)
+		h.waitApplied(key)
+		if n := h.inboundFrom(from); n != 1 {
+			t.Errorf("genuine text %d: %d inbound messages, want 1", i, n)
+		}
+	}
+}
+
+// Health checks past the limit of one client get 429; a checker at a normal pace is never held.
+func TestHealthChecksRateLimited(t *testing.T) {
+	h := startWireHarness(t, store.SQLite, pbxTwilioSetup(t))
+	statuses := map[int]int{}
+	for range 40 {
+		resp, err := h.client.Get("http://" + h.app.Addr() + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		statuses[resp.StatusCode]++
+	}
+	if statuses[http.StatusOK] < 20 || statuses[http.StatusTooManyRequests] == 0 {
+		t.Errorf("40 health checks at once got %v, want the first 20 or more 200 and the rest 429", statuses)
+	}
+	time.Sleep(time.Second)
+	checkHealthy(t, h.app.Addr())
 }

@@ -9,8 +9,11 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/textback/textback/internal/ratelimit"
 )
 
 // Handlers are the parts the routes dispatch to.
@@ -18,6 +21,9 @@ type Handlers struct {
 	Webhooks http.Handler
 	// Ready reports whether the process can take traffic; /healthz answers 503 until it does.
 	Ready func(ctx context.Context) error
+	// Health limits health checks per client address, because each one reads the database.
+	// Nil sets no limit.
+	Health *ratelimit.Limiter
 }
 
 // Routes returns the server's handler.
@@ -29,7 +35,7 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 	// authenticates the report, by an X-Textback-Signature HMAC or an Authorization bearer token.
 	mux.Handle("POST /webhooks/pbx/{route}", withPathValue("provider", "pbx", h.Webhooks))
 	// Health: public, reveals nothing.
-	mux.HandleFunc("GET /healthz", health(h.Ready))
+	mux.HandleFunc("GET /healthz", health(h.Ready, h.Health))
 	mux.HandleFunc("GET /{$}", index)
 	return recoverPanics(securityHeaders(mux), log)
 }
@@ -43,8 +49,13 @@ func withPathValue(name, value string, next http.Handler) http.Handler {
 	})
 }
 
-func health(ready func(context.Context) error) http.HandlerFunc {
+func health(ready func(context.Context) error, limit *ratelimit.Limiter) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if limit != nil && !limit.Allow(ratelimit.ClientAddress(r)) {
+			w.Header().Set("Retry-After", strconv.Itoa(limit.RetryAfter()))
+			http.Error(w, "too many health checks from this address, retry later", http.StatusTooManyRequests)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {
