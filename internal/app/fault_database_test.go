@@ -86,6 +86,7 @@ func (h *harness) faultNumbers(first, n int) []string {
 // Another connection holding SQLite's write lock for three seconds, twice during a burst of
 // missed calls, slows textback down but loses and doubles nothing.
 func TestSQLiteLockedDuringBurst(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("holds the database for seconds and waits for follow-ups")
 	}
@@ -133,6 +134,7 @@ func holdWriteLock(db *sql.DB, d time.Duration) error {
 // PostgreSQL ending every connection of textback's database three times during a burst of missed
 // calls, as a failover or an administrator would, loses and doubles nothing.
 func TestPostgresBackendsTerminated(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits for follow-ups")
 	}
@@ -181,6 +183,7 @@ func TestPostgresBackendsTerminated(t *testing.T) {
 // PostgreSQL becoming unreachable for two seconds during a burst of missed calls (every open
 // connection cut, new ones refused) loses and doubles nothing.
 func TestPostgresUnreachableDuringBurst(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits for follow-ups")
 	}
@@ -339,6 +342,7 @@ func (p *tcpProxy) up() {
 // the database is back, within seconds. It is neither left claimed until the claim expires nor
 // sent a second time.
 func TestSentTextRecordedAfterDatabaseOutage(t *testing.T) {
+	t.Parallel()
 	proxy, target := proxiedPostgres(t)
 	opts := live(faultSettings())
 	opts.settings.FollowUps = []store.FollowUpStep{}
