@@ -178,7 +178,7 @@ func (s *Sender) checks(
 		checks = append(checks, rate)
 	}
 	length := store.Check{Name: "length", Passed: true,
-		Detail: fmt.Sprintf("%d segments, %s", count.Segments, count.Encoding)}
+		Detail: fmt.Sprintf("%s, %s", segmentWord(count.Segments), count.Encoding)}
 	switch {
 	case body == "":
 		length.Passed, length.Detail = false, "empty text"
@@ -253,4 +253,12 @@ const deliverAttempts = 8
 // InsertOpts makes one delivery job per message.
 func (DeliverArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: deliverAttempts, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// segmentWord writes n with the word segment, such as "1 segment" or "3 segments".
+func segmentWord(n int) string {
+	if n == 1 {
+		return "1 segment"
+	}
+	return fmt.Sprintf("%d segments", n)
 }
