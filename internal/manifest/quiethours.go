@@ -64,7 +64,8 @@ func (c *checker) clock(m *mapping, key string, def int) (minutes int, ok bool) 
 	}
 	value, err := hours.ParseClock(raw)
 	if err != nil {
-		c.errorf(m.at(key), join(m.path, key), "%v", err)
+		c.errorf(m.at(key), join(m.path, key), "%v; quiet hours run from %s to %s at the widest", err,
+			clockText(quiet.Default.Start), clockText(quiet.Default.End))
 		return def, false
 	}
 	return value, true
