@@ -36,6 +36,7 @@ import (
 	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/outbound"
 	"github.com/textback/textback/internal/provider/providers"
+	"github.com/textback/textback/internal/ratelimit"
 	"github.com/textback/textback/internal/retention"
 	"github.com/textback/textback/internal/server"
 	"github.com/textback/textback/internal/store"
@@ -49,10 +50,25 @@ const StopBudget = 20 * time.Second
 // providerTimeout bounds one request to a provider's API, including connecting.
 const providerTimeout = 20 * time.Second
 
-// fastLaneSize bounds the webhooks and texts handled ahead of the queue at once. Such work mostly
-// waits for the database, so the bound only guards memory (a few kilobytes each); beyond it, work
-// waits for its job, seconds later.
+// fastLaneSize bounds the webhooks and texts handed to the fast lane and not yet finished. It
+// guards memory (a few kilobytes each); beyond it, work waits for its job, seconds later.
 const fastLaneSize = 1024
+
+// fastLaneWorkers bounds how many of them run at once. Work that runs waits for the database,
+// where a webhook being acknowledged queues behind it. With all 1,024 running, a burst of 1,000
+// missed calls took seconds to acknowledge. Two instances at 200 calls a second on PostgreSQL
+// then let webhooks reach the 10 s handling deadline. docs/reliability.md has the figures.
+const fastLaneWorkers = 128
+
+// Limits on public endpoints, per client address. A provider sends no rejected webhooks unless its
+// credentials are wrong, and a load balancer checks health a few times a second at most, so the
+// limits only hold back floods: forged or misaddressed webhooks and health-check storms.
+const (
+	rejectedPerSecond = 10
+	rejectedBurst     = 100
+	healthPerSecond   = 5
+	healthBurst       = 20
+)
 
 // Options are the dependencies tests replace.
 type Options struct {
@@ -138,7 +154,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.queue = queue
-	a.lane = jobs.NewFastLane(fastLaneSize, a.log)
+	a.lane = jobs.NewFastLane(fastLaneSize, fastLaneWorkers, a.log)
 	events := hooks.NewEmitter(queue, opts.Clock, opts.WebhookRetry)
 	stats := metrics.New(jobs.NewLag(a.store), opts.Clock, a.log)
 	hookPolicy := hooks.URLPolicy{AllowPrivate: a.cfg.WebhooksAllowPrivate}
@@ -215,6 +231,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	hooks := webhook.New(webhook.Options{
 		Store: a.store, Queue: queue, Registry: registry, PublicURL: a.cfg.PublicURL, Logger: a.log, Clock: opts.Clock,
 		Processor: processor, FastLane: a.lane, Directory: dir, Metrics: stats,
+		Rejections: ratelimit.New(rejectedPerSecond, rejectedBurst),
 	})
 	restAPI := api.New(api.Options{
 		Store: a.store, Texts: sender, Bookings: a.bookings, Logger: a.log, Clock: opts.Clock, HookPolicy: hookPolicy,
@@ -227,6 +244,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Feed:      booking.NewFeedHandler(a.store, a.log),
 		Booking:   server.BookingHandlers{Page: pages.Page(), Submit: pages.Submit(), Assets: pages.Assets()},
 		Dashboard: a.dash,
+		Health:    ratelimit.New(healthPerSecond, healthBurst),
 	}, a.log)
 	a.server = server.New(a.cfg.Addr, handler, a.log)
 	if opts.listener != nil {

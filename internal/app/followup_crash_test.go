@@ -422,6 +422,14 @@ func (l lockedWriter) Write(b []byte) (int, error) {
 // postMissedCall posts the signed webhooks of a call from from that rings out, to the server at
 // addr, whose public URL is http://addr.
 func postMissedCall(t *testing.T, client *http.Client, fake *twiliotest.Server, addr, callSID, from string) {
+	if err := sendMissedCall(client, fake, addr, callSID, from); err != nil {
+		t.Error(err)
+	}
+}
+
+// sendMissedCall posts the signed webhooks of a call from from that rings out, as postMissedCall
+// does, and returns an error unless both were acknowledged.
+func sendMissedCall(client *http.Client, fake *twiliotest.Server, addr, callSID, from string) error {
 	form := url.Values{
 		"AccountSid": {fake.AccountSID}, "ApiVersion": {"2010-04-01"}, "CallSid": {callSID},
 		"From": {from}, "Caller": {from}, "To": {businessNumber}, "Called": {businessNumber}, "Direction": {"inbound"},
@@ -436,21 +444,19 @@ func postMissedCall(t *testing.T, client *http.Client, fake *twiliotest.Server, 
 		target := "http://" + addr + "/webhooks/twilio/" + route
 		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 		if err != nil {
-			t.Error(err)
-			return
+			return err
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Twilio-Signature", twilio.Sign(fake.AuthToken, target, form))
 		resp, err := client.Do(req)
 		if err != nil {
-			t.Errorf("post %s for call %s: %v", route, callSID, err)
-			return
+			return fmt.Errorf("post %s for call %s: %w", route, callSID, err)
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			t.Errorf("post %s for call %s: status %d", route, callSID, resp.StatusCode)
-			return
+			return fmt.Errorf("post %s for call %s: status %d", route, callSID, resp.StatusCode)
 		}
 	}
+	return nil
 }

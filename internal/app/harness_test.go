@@ -88,6 +88,8 @@ type harnessOptions struct {
 	clock func() time.Time
 	// smtpURL is the mail relay for alerts and the email fallback; empty sends no email.
 	smtpURL string
+	// db is the database target; empty creates a fresh database of the dialect.
+	db string
 }
 
 // newCluster starts instances textback processes on one database.
@@ -120,7 +122,10 @@ func newClusterWith(t testing.TB, d store.Dialect, instances int, opts harnessOp
 	ctx := context.Background()
 	fake := twiliotest.New(t, fakeOpts...)
 	// Outbound webhook tests deliver to receivers on 127.0.0.1.
-	cfg := config.Config{Addr: "127.0.0.1:0", DB: storetest.Target(t, d), PublicURL: publicURL, WebhooksAllowPrivate: true}
+	cfg := config.Config{Addr: "127.0.0.1:0", DB: opts.db, PublicURL: publicURL, WebhooksAllowPrivate: true}
+	if cfg.DB == "" {
+		cfg.DB = storetest.Target(t, d)
+	}
 	if opts.smtpURL != "" {
 		cfg.SMTPURL, cfg.SMTPFrom = opts.smtpURL, "Textback <alerts@example.com>"
 	}

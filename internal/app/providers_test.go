@@ -348,9 +348,18 @@ func wireFile(setup wireSetup) string {
 // textback.yaml and stops textback when the test ends.
 func startWireHarness(t *testing.T, d store.Dialect, setup wireSetup) *wireHarness {
 	t.Helper()
+	return startWireHarnessWith(t, d, setup, app.Options{NoDemo: true})
+}
+
+// startWireHarnessWith starts textback as startWireHarness does, with opts.
+func startWireHarnessWith(t *testing.T, d store.Dialect, setup wireSetup, opts app.Options) *wireHarness {
+	t.Helper()
 	ctx := context.Background()
 	cfg := config.Config{Addr: "127.0.0.1:0", DB: storetest.Target(t, d), PublicURL: wirePublicURL}
-	a, err := app.New(ctx, cfg, app.Options{NoDemo: true, ResultWait: setup.resultWait})
+	if opts.ResultWait == 0 {
+		opts.ResultWait = setup.resultWait
+	}
+	a, err := app.New(ctx, cfg, opts)
 	if err != nil {
 		t.Fatalf("new app: %v", err)
 	}

@@ -20,6 +20,11 @@ import (
 // MaxAge is the longest an entry is served without being read again.
 const MaxAge = 5 * time.Minute
 
+// MaxEntries bounds the entries kept. Unknown numbers and accounts are cached too, so webhooks
+// naming ever new ones, as a flood of forged requests does, would otherwise grow the cache without
+// end. Past the bound, expired entries are dropped, and if none has expired, all are.
+const MaxEntries = 100_000
+
 // Source reads settings. Both *store.Store and *store.Tx are sources; code inside a transaction
 // must pass its Tx, because on SQLite the transaction holds the only connection.
 type Source interface {
@@ -32,7 +37,8 @@ type Source interface {
 
 // Directory is the cache. The zero value is not usable; call New.
 type Directory struct {
-	clock func() time.Time
+	clock      func() time.Time
+	maxEntries int
 
 	mu         sync.Mutex
 	generation uint64
@@ -55,7 +61,7 @@ func New(clock func() time.Time) *Directory {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Directory{clock: clock, entries: map[key]entry{}}
+	return &Directory{clock: clock, maxEntries: MaxEntries, entries: map[key]entry{}}
 }
 
 // Invalidate drops every entry. Loads that started before it do not store their results.
@@ -124,10 +130,26 @@ func get[T any](d *Directory, k key, load func() (T, error)) (T, error) {
 	}
 	d.mu.Lock()
 	if d.generation == generation {
+		if _, ok := d.entries[k]; !ok && len(d.entries) >= d.maxEntries {
+			d.dropExpired(now)
+		}
 		d.entries[k] = entry{value: v, err: err, expires: now.Add(MaxAge)}
 	}
 	d.mu.Unlock()
 	return v, err
+}
+
+// dropExpired removes the entries expired at now, or every entry when none has. Called with mu
+// held.
+func (d *Directory) dropExpired(now time.Time) {
+	for k, e := range d.entries {
+		if !now.Before(e.expires) {
+			delete(d.entries, k)
+		}
+	}
+	if len(d.entries) >= d.maxEntries {
+		clear(d.entries)
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

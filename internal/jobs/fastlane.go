@@ -20,8 +20,9 @@ const FastLaneGrace = 3 * time.Second
 // also a durable job, scheduled FastLaneGrace later, and the work is idempotent, so running it
 // twice changes nothing.
 type FastLane struct {
-	slots chan struct{}
-	log   *slog.Logger
+	slots   chan struct{}
+	workers chan struct{}
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	ctx     context.Context
@@ -30,12 +31,13 @@ type FastLane struct {
 	running sync.WaitGroup
 }
 
-// NewFastLane returns a fast lane running at most size functions at once.
-func NewFastLane(size int, log *slog.Logger) *FastLane {
+// NewFastLane returns a fast lane that holds at most size functions and runs at most workers of
+// them at once; the others wait in turn.
+func NewFastLane(size, workers int, log *slog.Logger) *FastLane {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &FastLane{slots: make(chan struct{}, size), log: log}
+	return &FastLane{slots: make(chan struct{}, size), workers: make(chan struct{}, max(workers, 1)), log: log}
 }
 
 // Start lets the fast lane run work. Work started later runs with a context derived from ctx.
@@ -71,6 +73,16 @@ func (f *FastLane) Go(kind string, fn func(ctx context.Context) error) bool {
 			<-f.slots
 			f.running.Done()
 		}()
+		select {
+		case f.workers <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		defer func() { <-f.workers }()
+		if ctx.Err() != nil {
+			// The lane stopped while fn waited for a worker; its job does the work.
+			return
+		}
 		workCtx, cancel := context.WithTimeout(ctx, JobTimeout)
 		defer cancel()
 		if err := fn(workCtx); err != nil {

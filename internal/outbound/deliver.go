@@ -66,8 +66,9 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 			return err
 		}
 		if current.Status == store.StatusSending {
-			// Another sender holds the message; look again once its claim could have expired.
-			return river.JobSnooze(ClaimLease)
+			// Another sender holds the message. Look again soon: it releases the claim when its
+			// attempt ends, and the claim expires after ClaimLease if that sender died.
+			return river.JobSnooze(ClaimRecheck)
 		}
 		return nil
 	}
@@ -148,7 +149,15 @@ func (s *Sender) deliver(ctx context.Context, id store.MessageID, lastAttempt bo
 	res, err := adapter.Send(sendCtx, acct, req)
 	if err == nil {
 		log.Info("text sent", slog.String("message_sid", res.MessageID), slog.String("provider", prov.Name))
-		return s.markSent(ctx, msg, res.MessageID, res.Status)
+		err := s.record(ctx, func(ctx context.Context) error {
+			return s.markSent(ctx, msg, res.MessageID, res.Status)
+		})
+		if err != nil {
+			// The claim expires and the text is sent again, unless the provider can report it.
+			log.Error("text sent but not recorded", slog.String("message_sid", res.MessageID),
+				slog.String("error", err.Error()))
+		}
+		return err
 	}
 	return s.sendFailed(ctx, log, msg, err, lastAttempt)
 }
@@ -198,7 +207,10 @@ func (s *Sender) sendFailed(ctx context.Context, log *slog.Logger, msg store.Mes
 		}
 		return nil
 	}
-	if err := s.store.MarkMessageQueued(ctx, msg.ID, sendErr.Code, sendErr.Error()); err != nil {
+	err = s.record(ctx, func(ctx context.Context) error {
+		return s.store.MarkMessageQueued(ctx, msg.ID, sendErr.Code, sendErr.Error())
+	})
+	if err != nil {
 		return err
 	}
 	log.Warn("text send failed, will retry", slog.String("kind", string(sendErr.Kind)))
@@ -301,10 +313,37 @@ func (s *Sender) recheckRecipient(ctx context.Context, log *slog.Logger, pol pol
 // requeue returns the message to the queue after an error that is not the provider's, and
 // returns the error so that River retries.
 func (s *Sender) requeue(ctx context.Context, msg store.Message, code string, cause error) error {
-	if err := s.store.MarkMessageQueued(ctx, msg.ID, code, cause.Error()); err != nil {
+	err := s.record(ctx, func(ctx context.Context) error {
+		return s.store.MarkMessageQueued(ctx, msg.ID, code, cause.Error())
+	})
+	if err != nil {
 		return errors.Join(cause, err)
 	}
 	return cause
+}
+
+// record runs write, which records the outcome of a claimed attempt, until it succeeds or
+// RecordTimeout passes. A database that is briefly unreachable then neither leaves the message
+// claimed until ClaimLease ends nor, after a send, lets another attempt send it again. record
+// keeps trying after ctx ends, because the outcome is already decided.
+func (s *Sender) record(ctx context.Context, write func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), RecordTimeout)
+	defer cancel()
+	wait := 50 * time.Millisecond
+	for {
+		err := write(ctx)
+		if err == nil {
+			return nil
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
 }
 
 // quietHours checks, just before sending, whether the recipient's local time allows the text. When

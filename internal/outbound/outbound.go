@@ -31,6 +31,14 @@ const (
 	ClaimLease = 60 * time.Second
 	// SendTimeout bounds one request to a provider.
 	SendTimeout = 15 * time.Second
+	// ClaimRecheck is how often a delivery job looks again at a message another sender holds.
+	// A claim usually ends within SendTimeout, often sooner, so waiting the whole ClaimLease
+	// would delay the text for nothing.
+	ClaimRecheck = 5 * time.Second
+	// RecordTimeout bounds how long a sender keeps trying to record an attempt's outcome while
+	// the database is unreachable. It stays well below ClaimLease, so that no other sender takes
+	// the message over meanwhile and sends it again.
+	RecordTimeout = 15 * time.Second
 )
 
 // Limits caps automated texts per contact so that two automated systems can never text each

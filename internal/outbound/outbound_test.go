@@ -868,8 +868,8 @@ func TestDeliverConcurrent(t *testing.T) {
 		go func() { done <- f.sender.deliver(context.Background(), id, false) }()
 		<-entered
 		err := f.sender.deliver(context.Background(), id, false)
-		if d, ok := snoozed(err); !ok || d != ClaimLease {
-			t.Errorf("second deliver returned %v, want a snooze of the claim lease %v", err, ClaimLease)
+		if d, ok := snoozed(err); !ok || d != ClaimRecheck {
+			t.Errorf("second deliver returned %v, want a snooze of %v to look again", err, ClaimRecheck)
 		}
 		close(release)
 		if err := <-done; err != nil {
@@ -972,7 +972,7 @@ func TestQueueFastLane(t *testing.T) {
 			adapter := &fakeAdapter{send: row.send}
 			eachStore(t, adapter, func(t *testing.T, f *fixture) {
 				adapter.sends = nil
-				lane := jobs.NewFastLane(4, nil)
+				lane := jobs.NewFastLane(4, 4, nil)
 				lane.Start(context.Background())
 				t.Cleanup(func() { lane.Stop(context.Background()) })
 				f.sender = New(Options{Store: f.store, Queue: f.jobs, Adapters: adapters{adapter}, Clock: f.clock.Now, FastLane: lane})

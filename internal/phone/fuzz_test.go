@@ -15,6 +15,9 @@ func FuzzParse(f *testing.F) {
 		"555-0143", "+447700900123", "07400 123456", "20123456", "+80012345678", "12", "abc", "++", "+1",
 		"1234567890123456789", "\xff\xfe", "+266696687", "client:alice", "sip:alice@example.com", "1800FLOWERS",
 		"+39 06 1234 5678", "０２０ ７９４６ ０１２３", strings.Repeat("1", 300),
+		// Withheld caller ids as providers send them, and their sentinel numbers.
+		"Anonymous", "anonymous", "Restricted", "UNKNOWN", "+7378742833", "+2562533", "+8656696", "+86282452253",
+		"", "07700 900123", "+1 202 555 0143 ext. 12",
 	}
 	for i, seed := range seeds {
 		f.Add(seed, uint8(i))

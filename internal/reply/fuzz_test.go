@@ -19,6 +19,11 @@ func FuzzClassify(f *testing.F) {
 		"yes please", "START", "UNSTOP", "help?", "help me book", "STOP 12345", "take me off your list", "1️⃣", "#1",
 		"not 1", "yes but can it be 4?", "don’t text me", "\xff\xfe", "ST\xffOP", "", "   ", "cafe\u0301",
 		"ΟΔΟΣ", "URGENT - basement flooding", "tow please", "urgently",
+		// Replies to a question or a list of slots, as leads write them.
+		"1.", "1 please", "option 1", "2!", "Two", "the 2nd one", "12", "1 or 2", "either", "1 doesn't work",
+		"3pm", "3 pm tue", "tmrw 3", "Can we do Thursday?", "Y", "yep", "YES 👍", "Sure", "ok", "nope",
+		"no thanks", "Not really", "note: gate code 4411", "Can you stop by at 3 tomorrow?",
+		"We need to stop the leak before Friday", "Stop please", "unsubscribe", "optout", "revoke",
 	} {
 		f.Add(seed)
 	}

@@ -9,8 +9,11 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/textback/textback/internal/ratelimit"
 )
 
 // Handlers are the parts the routes dispatch to.
@@ -29,6 +32,9 @@ type Handlers struct {
 	Booking BookingHandlers
 	// Dashboard serves /login, /logout and /dashboard/; nil serves none of them.
 	Dashboard http.Handler
+	// Health limits health checks per client address, because each one reads the database.
+	// Nil sets no limit.
+	Health *ratelimit.Limiter
 }
 
 // BookingHandlers serve the booking pages at /book/<business slug>. A nil handler leaves its
@@ -64,7 +70,7 @@ func Routes(h Handlers, log *slog.Logger) http.Handler {
 		mux.Handle("GET /metrics", h.Metrics)
 	}
 	// Health: public, reveals nothing.
-	mux.HandleFunc("GET /healthz", health(h.Ready))
+	mux.HandleFunc("GET /healthz", health(h.Ready, h.Health))
 	mux.HandleFunc("GET /{$}", index)
 	// Calendar feeds: public, and the feed token in the path is the only credential.
 	handleIf(mux, "GET /calendars/{file}", h.Feed)
@@ -99,8 +105,13 @@ func withPathValue(name, value string, next http.Handler) http.Handler {
 	})
 }
 
-func health(ready func(context.Context) error) http.HandlerFunc {
+func health(ready func(context.Context) error, limit *ratelimit.Limiter) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if limit != nil && !limit.Allow(ratelimit.ClientAddress(r)) {
+			w.Header().Set("Retry-After", strconv.Itoa(limit.RetryAfter()))
+			http.Error(w, "too many health checks from this address, retry later", http.StatusTooManyRequests)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/textback/textback/internal/metrics"
 	"github.com/textback/textback/internal/phone"
 	"github.com/textback/textback/internal/provider"
+	"github.com/textback/textback/internal/ratelimit"
 	"github.com/textback/textback/internal/store"
 )
 
@@ -55,6 +57,7 @@ type Handler struct {
 	lane      *jobs.FastLane
 	dir       *directory.Directory
 	metrics   *metrics.Metrics
+	rejects   *ratelimit.Limiter
 }
 
 // Options configures New.
@@ -76,6 +79,11 @@ type Options struct {
 	Directory *directory.Directory
 	// Metrics counts stored webhooks; nil counts nothing.
 	Metrics *metrics.Metrics
+	// Rejections limits, per client address, the webhooks rejected before they were verified:
+	// unknown paths, oversized bodies and failed signatures. A client past its limit gets 429 for
+	// such requests and they are not logged one by one. A webhook that passes verification is
+	// never limited. Nil sets no limit.
+	Rejections *ratelimit.Limiter
 }
 
 // New returns a Handler.
@@ -90,6 +98,7 @@ func New(opts Options) *Handler {
 		store: opts.Store, queue: opts.Queue, registry: opts.Registry,
 		publicURL: strings.TrimRight(opts.PublicURL, "/"), log: opts.Logger, clock: opts.Clock,
 		processor: opts.Processor, lane: opts.FastLane, dir: opts.Directory, metrics: opts.Metrics,
+		rejects: opts.Rejections,
 	}
 	if h.dir == nil {
 		h.dir = directory.New(opts.Clock)
@@ -102,26 +111,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), Deadline)
 	defer cancel()
 	path, route := r.PathValue("provider"), r.PathValue("route")
+	log := h.log.With(slog.String("route", path+"/"+route))
 	adapter, kinds, ok := h.registry.Webhook(path)
 	if !ok {
-		http.Error(w, "unknown provider "+path, http.StatusNotFound)
+		h.reject(w, r, log, http.StatusNotFound, "unknown provider "+path)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			http.Error(w, "webhook body too large", http.StatusRequestEntityTooLarge)
+			h.reject(w, r, log, http.StatusRequestEntityTooLarge, "webhook body too large")
 			return
 		}
-		http.Error(w, "could not read webhook body", http.StatusBadRequest)
+		h.reject(w, r, log, http.StatusBadRequest, "could not read webhook body")
 		return
 	}
 	wh := provider.Webhook{
 		Route: provider.Route(route), URL: h.publicURL + requestURI(r), Header: r.Header.Clone(),
 		Body: body, ReceivedAt: h.clock(),
 	}
-	log := h.log.With(slog.String("route", path+"/"+route))
 	var prov store.Provider
 	if routed, ok := adapter.(NumberRouted); ok {
 		prov, wh, err = h.authenticateNumber(ctx, adapter, routed, wh)
@@ -129,15 +138,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		prov, err = h.authenticate(ctx, adapter, kinds, wh)
 	}
 	if errors.Is(err, errUnknownToken) {
-		log.Warn("webhook rejected", slog.String("error", err.Error()))
-		http.Error(w, "not found: "+err.Error(), http.StatusNotFound)
+		h.reject(w, r, log, http.StatusNotFound, "not found: "+err.Error())
 		return
 	}
 	if err != nil {
 		// The URL is what the signature was checked against: when it differs from the one set in
 		// the provider's console, --public-url or the proxy in front is the cause.
-		log.Warn("webhook rejected", slog.String("error", err.Error()), slog.String("signed_url", wh.URL))
-		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)
+		log = log.With(slog.String("signed_url", wh.URL))
+		h.reject(w, r, log, http.StatusForbidden, "forbidden: "+err.Error())
 		return
 	}
 	ev, parseErr := adapter.Parse(wh)
@@ -181,6 +189,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return h.processor.ProcessNow(ctx, id, jobID)
 		})
 	}
+}
+
+// reject responds to a webhook that failed before verification with status and message, and logs
+// it. A client past the rejection limit gets 429 instead, and nothing is logged.
+func (h *Handler) reject(w http.ResponseWriter, r *http.Request, log *slog.Logger, status int, message string) {
+	if h.rejects != nil && !h.rejects.Allow(ratelimit.ClientAddress(r)) {
+		w.Header().Set("Retry-After", strconv.Itoa(h.rejects.RetryAfter()))
+		http.Error(w, "too many rejected webhooks from this address, retry later", http.StatusTooManyRequests)
+		return
+	}
+	log.Warn("webhook rejected", slog.Int("status", status), slog.String("error", message),
+		slog.String("client", ratelimit.ClientAddress(r)))
+	http.Error(w, message, status)
 }
 
 func (h *Handler) fastLane() bool { return h.processor != nil && h.lane.Enabled() }

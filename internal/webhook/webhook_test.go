@@ -37,7 +37,7 @@ const (
 
 // env is a webhook handler on a real database, served on 127.0.0.1 by the server's routes.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	store *store.Store
 	srv   *httptest.Server
 }
@@ -49,7 +49,7 @@ func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 	})
 }
 
-func newEnv(t *testing.T, s *store.Store) *env {
+func newEnv(t testing.TB, s *store.Store) *env {
 	t.Helper()
 	ctx := context.Background()
 	if err := jobs.Migrate(ctx, s, nilLogger()); err != nil {
@@ -93,7 +93,7 @@ func newEnv(t *testing.T, s *store.Store) *env {
 }
 
 // readForm returns a form from testdata.
-func readForm(t *testing.T, name string) url.Values {
+func readForm(t testing.TB, name string) url.Values {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

@@ -213,6 +213,18 @@ func TestVerifyMalformedBody(t *testing.T) {
 func FuzzCheckSignature(f *testing.F) {
 	f.Add(testToken, dialActionURL, string(readFixture(f, "signature/dial-action.form")), "XeqWWv48z3HgXRtMyu7QkFTIVYY=")
 	f.Add(testToken, smsURL, string(readFixture(f, "signature/sms-inbound.form")), "mfB4+WW8qgRaXlxSqc2ksigs+S0=")
+	// The wrong signatures of real proxy and port mistakes: the URL behind a TLS proxy, the default
+	// port added, the port or the query dropped, and the query's "?" escaped.
+	f.Add(testToken, "http://hooks.example.com/twilio/voice/dial-action", string(readFixture(f, "signature/dial-action.form")),
+		"4C9xj5pVznC8h1/EVYtIMtCD3qY=")
+	f.Add(testToken, "https://hooks.example.com:443/twilio/voice/dial-action",
+		string(readFixture(f, "signature/dial-action.form")), "cnlp24nyg6KUnxWbwY5ESCE1SUs=")
+	f.Add(testToken, smsURL, string(readFixture(f, "signature/sms-inbound.form")), "GWnGOF7/4Pf73DCwIdPGHqwG+MI=")
+	f.Add(testToken, smsURL, string(readFixture(f, "signature/sms-inbound.form")), "MUUsInrbsGttiRJBBNoqJCycCNs=")
+	f.Add(testToken, smsURL, string(readFixture(f, "signature/sms-inbound.form")), "LEG0I9hZZXMyvidYRzp4tBw5PLE=")
+	f.Add("12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+		"CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212",
+		"0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
 	f.Add("t", "https://[::1]:443?x#y", "a=%zz", "")
 	f.Add("", "://:", "&&=", "=")
 	f.Fuzz(func(t *testing.T, token, rawURL, body, header string) {
