@@ -47,6 +47,8 @@ func (c *shiftClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 func bookingSettings() store.Settings {
 	s := teamSettings(dana)
 	s.Booking.Enabled = true
+	// The tests' clocks sit in the past, where follow-ups would fall due at once.
+	s.FollowUps = []store.FollowUpStep{}
 	return s
 }
 
@@ -497,7 +499,15 @@ func TestBookingStartsOnAnswer(t *testing.T) {
 // A booking made on the booking page gets the same confirmation and stops the lead's follow-ups.
 func TestBookingFromPageConfirmed(t *testing.T) {
 	eachDatabaseAtOnce(t, func(t *testing.T, d store.Dialect) {
-		clock := newShiftClock(bookingStart)
+		// A Monday more than a month ahead: River runs jobs by the wall clock, so the follow-up
+		// below stays scheduled until the lead books.
+		ahead := time.Now().In(chicago).AddDate(0, 1, 0)
+		for ahead.Weekday() != time.Monday {
+			ahead = ahead.AddDate(0, 0, 1)
+		}
+		start := time.Date(ahead.Year(), ahead.Month(), ahead.Day(), 7, 30, 0, 0, chicago)
+		slot := time.Date(ahead.Year(), ahead.Month(), ahead.Day()+1, 14, 0, 0, 0, chicago)
+		clock := newShiftClock(start)
 		settings := bookingSettings()
 		settings.Booking.Enabled = false // the texts about bookings go whether or not the bot is on
 		settings.FollowUps = []store.FollowUpStep{{Delay: store.Duration(20 * time.Hour), Template: "Still need us?"}}
@@ -514,20 +524,21 @@ func TestBookingFromPageConfirmed(t *testing.T) {
 
 		lead := h.contact(caller)
 		b, created, err := h.app.Bookings().Book(context.Background(), booking.BookRequest{
-			BusinessID: lead.BusinessID, ContactID: lead.ID, Calendar: cal, Start: at(17, 14),
+			BusinessID: lead.BusinessID, ContactID: lead.ID, Calendar: cal, Start: slot,
 			Source: store.BookingSourcePage, Name: "Pat Lee", IdempotencyKey: "page:form-1",
 		})
-		if err != nil || !created {
-			t.Fatalf("book: %v, %v", created, err)
+		if err != nil || !created || !b.Start.Equal(slot) {
+			t.Fatalf("book: %+v, %v, %v", b, created, err)
 		}
 		sent := h.waitSentTo(caller, 2)
-		wantText(t, "confirmation", sent[1].Body, "You're booked with Acme Plumbing for Tue Mar 17, 2:00 PM CDT")
+		wantText(t, "confirmation", sent[1].Body, "You're booked with Acme Plumbing for "+
+			slot.Format(booking.LabelLayout))
 		seqs := h.sequencesOf(caller)
 		if len(seqs) != 1 || seqs[0].State == store.SequenceActive || seqs[0].StopReason != followup.StopBooked {
 			t.Errorf("sequences %+v, want the running one stopped because the lead booked", seqs)
 		}
 		if _, created, err := h.app.Bookings().Book(context.Background(), booking.BookRequest{
-			BusinessID: lead.BusinessID, ContactID: lead.ID, Calendar: cal, Start: at(17, 14),
+			BusinessID: lead.BusinessID, ContactID: lead.ID, Calendar: cal, Start: slot,
 			Source: store.BookingSourcePage, Name: "Pat Lee", IdempotencyKey: "page:form-1",
 		}); err != nil || created {
 			t.Errorf("repeated page booking: created %v, %v", created, err)
@@ -536,7 +547,6 @@ func TestBookingFromPageConfirmed(t *testing.T) {
 		if sent := h.sentTo(caller); len(sent) != 2 {
 			t.Errorf("lead got %q, want the text back and one confirmation", bodies(sent))
 		}
-		_ = b
 	})
 }
 
