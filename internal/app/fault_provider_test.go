@@ -148,6 +148,7 @@ var hangingProvider = providerFault{
 // nor doubles one. Every caller gets exactly one text back and, six seconds later, exactly one
 // follow-up, and every stored text ends sent.
 func TestProviderFaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("each fault waits for retries and a follow-up")
 	}
@@ -159,6 +160,7 @@ func TestProviderFaults(t *testing.T) {
 	eachDatabaseAtOnce(t, func(t *testing.T, d store.Dialect) {
 		for i, pf := range faults {
 			t.Run(pf.name, func(t *testing.T) {
+				t.Parallel()
 				h := newHarnessWith(t, d, live(faultSettings()), twiliotest.WithoutContract())
 				in := newInjector(pf.pick)
 				h.fake.Fail(in.fault)
@@ -300,6 +302,7 @@ func (h *harness) waitFinal(numbers []string, limit time.Duration) {
 // missed calls delays texts but neither loses nor doubles one. A lost response is left out:
 // Telnyx offers no way to look a text up, so textback sends it again (see docs/providers.md).
 func TestTelnyxProviderFaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("each fault waits for retries")
 	}
