@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/textback/textback/internal/provider/telnyx/telnyxtest"
 	"github.com/textback/textback/internal/provider/twilio/twiliotest"
 	"github.com/textback/textback/internal/store"
 )
@@ -147,6 +148,7 @@ var hangingProvider = providerFault{
 // nor doubles one. Every caller gets exactly one text back and, six seconds later, exactly one
 // follow-up, and every stored text ends sent.
 func TestProviderFaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("each fault waits for retries and a follow-up")
 	}
@@ -158,6 +160,7 @@ func TestProviderFaults(t *testing.T) {
 	eachDatabaseAtOnce(t, func(t *testing.T, d store.Dialect) {
 		for i, pf := range faults {
 			t.Run(pf.name, func(t *testing.T) {
+				t.Parallel()
 				h := newHarnessWith(t, d, live(faultSettings()), twiliotest.WithoutContract())
 				in := newInjector(pf.pick)
 				h.fake.Fail(in.fault)
@@ -292,5 +295,84 @@ func (h *harness) waitFinal(numbers []string, limit time.Duration) {
 			h.t.Fatalf("after %s, %d texts are still queued or being sent", limit, busy)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Telnyx's API being slow, rate limiting with Retry-After or failing with a 5xx during a run of
+// missed calls delays texts but neither loses nor doubles one. A lost response is left out:
+// Telnyx offers no way to look a text up, so textback sends it again (see docs/providers.md).
+func TestTelnyxProviderFaults(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("each fault waits for retries")
+	}
+	faults := []struct {
+		name string
+		pick func(recipient, attempt int) *telnyxtest.Fault
+	}{
+		{"slow", func(recipient, _ int) *telnyxtest.Fault {
+			if recipient%5 == 0 {
+				return &telnyxtest.Fault{Delay: 2 * time.Second}
+			}
+			return nil
+		}},
+		{"rate limited", func(recipient, attempt int) *telnyxtest.Fault {
+			if recipient%4 == 1 && attempt == 1 {
+				return &telnyxtest.Fault{Status: http.StatusTooManyRequests, Code: "10011", RetryAfter: "1"}
+			}
+			return nil
+		}},
+		{"server errors", func(recipient, attempt int) *telnyxtest.Fault {
+			if recipient%4 == 2 && attempt == 1 {
+				return &telnyxtest.Fault{Status: http.StatusBadGateway, RawBody: "<html>bad gateway</html>"}
+			}
+			return nil
+		}},
+	}
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			wire := newTelnyxWire(t)
+			h := startWireHarness(t, d, wireSetup{providerYAML: wire.providerYAML(), calls: wire, texts: wire})
+			for i, fault := range faults {
+				var (
+					mu       sync.Mutex
+					attempts = map[string]int{}
+					injected int
+				)
+				wire.fake.Fail(func(_ int, req telnyxtest.SendRequest) *telnyxtest.Fault {
+					var recipient int
+					if _, err := fmt.Sscanf(req.To, "+1202%07d", &recipient); err != nil {
+						return nil
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					attempts[req.To]++
+					f := fault.pick(recipient, attempts[req.To])
+					if f != nil {
+						injected++
+					}
+					return f
+				})
+				numbers := make([]string, 12)
+				for c := range numbers {
+					numbers[c] = fmt.Sprintf("+1202%07d", 6200000+i*100+c)
+					wire.missed(h, numbers[c])
+				}
+				for _, number := range numbers {
+					if sent := h.waitTexts(number, 1); len(sent) != 1 {
+						t.Errorf("%s: caller %s got %d texts, want 1", fault.name, number, len(sent))
+					}
+					if m, ok := h.textBack(number); !ok || m.Status != store.StatusSent {
+						t.Errorf("%s: text back to %s is %q, want sent", fault.name, number, m.Status)
+					}
+				}
+				mu.Lock()
+				if injected == 0 {
+					t.Errorf("%s: no fault was injected, so the test checked nothing", fault.name)
+				}
+				mu.Unlock()
+			}
+		})
 	}
 }
