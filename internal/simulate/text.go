@@ -14,7 +14,7 @@ import (
 
 // Text describes one simulated inbound text from a lead to a business number.
 type Text struct {
-	// Server is where the webhook is sent, and PublicURL the URL its signature is computed for.
+	// Server is the base URL the webhook is sent to, and PublicURL the URL its signature is computed for.
 	Server    string
 	PublicURL string
 	Account   provider.Account
@@ -44,7 +44,7 @@ func (t Text) Send(ctx context.Context) (string, error) {
 	return sid, nil
 }
 
-// TextResult is what textback did with a simulated text.
+// TextResult is the outcome of a simulated text.
 type TextResult struct {
 	// Result is textback's record of how it applied the text, such as "keyword URGENT".
 	Result string
