@@ -118,6 +118,11 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 		resp.Body.Close()
 		for name, value := range want {
+			if name == "Referrer-Policy" && strings.HasPrefix(ep.path, "/book/") {
+				// The booking form sends same-origin referrers, so that browsers without
+				// Sec-Fetch-Site send an Origin the cross-origin check can accept.
+				value = "same-origin"
+			}
 			if got := resp.Header.Get(name); got != value {
 				t.Errorf("%s %s (status %d): %s %q, want %q", ep.method, ep.path, resp.StatusCode, name, got, value)
 			}
