@@ -101,7 +101,7 @@ type Text struct {
 	Answer string
 }
 
-// Outcome is what Handle did with a text.
+// Outcome is the result of Handle for one text.
 type Outcome int
 
 const (

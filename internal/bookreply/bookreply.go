@@ -41,7 +41,7 @@ type Context struct {
 	Received time.Time
 }
 
-// Kind is what a reply means.
+// Kind is the meaning of a reply.
 type Kind string
 
 const (
@@ -63,7 +63,7 @@ const (
 	Other Kind = "other"
 )
 
-// Reading is what Read found in a reply.
+// Reading is the result of Read on one reply.
 type Reading struct {
 	Kind Kind
 	// Slot is the 0-based index into Context.Offered for Choose and Reject.

@@ -15,7 +15,7 @@ const (
 	BotAskedYesNo = "yes_no" // one slot: "Does it work? Reply YES or NO"
 )
 
-// BookingBot is what the booking bot remembers about one conversation. It is stored as JSON on the
+// BookingBot is the booking bot's memory of one conversation. It is stored as JSON on the
 // conversation, so that what the bot keeps can grow without a migration.
 type BookingBot struct {
 	// Question is what the bot's last text asked, BotAskedSlots or BotAskedYesNo, or "" when the
